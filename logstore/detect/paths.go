@@ -1,0 +1,103 @@
+package detect
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Resolve turns a path printed by a tool into an absolute, cleaned path that
+// lies inside the workspace and outside node_modules. It accepts file://
+// URLs, absolute paths, and paths relative to the process's directory.
+// It does not check that the file exists.
+func (e *Env) Resolve(p string) (string, bool) {
+	p = strings.TrimSpace(p)
+	if p == "" {
+		return "", false
+	}
+	if strings.HasPrefix(p, "file://") {
+		p = strings.TrimPrefix(p, "file://")
+		if unescaped, ok := unescapePath(p); ok {
+			p = unescaped
+		}
+	}
+	if strings.HasPrefix(p, "node:") || strings.HasPrefix(p, "internal/") {
+		return "", false
+	}
+	if !filepath.IsAbs(p) {
+		if e.Dir == "" {
+			return "", false
+		}
+		p = filepath.Join(e.Dir, p)
+	}
+	p = filepath.Clean(p)
+	if !e.InWorkspace(p) {
+		return "", false
+	}
+	return p, true
+}
+
+// ResolveExisting is Resolve plus a check that the file exists.
+func (e *Env) ResolveExisting(p string) (string, bool) {
+	abs, ok := e.Resolve(p)
+	if !ok || !e.exists(abs) {
+		return "", false
+	}
+	return abs, true
+}
+
+// InWorkspace reports whether abs lies under one of the roots and not in a
+// node_modules directory.
+func (e *Env) InWorkspace(abs string) bool {
+	if strings.Contains(abs, string(filepath.Separator)+"node_modules"+string(filepath.Separator)) {
+		return false
+	}
+	for _, r := range e.Roots {
+		if abs == r || strings.HasPrefix(abs, r) && len(abs) > len(r) && (abs[len(r)] == filepath.Separator || strings.HasSuffix(r, string(filepath.Separator))) {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Env) exists(abs string) bool {
+	if e.Exists != nil {
+		return e.Exists(abs)
+	}
+	st, err := os.Stat(abs)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// unescapePath decodes %XX sequences of a file URL path.
+func unescapePath(s string) (string, bool) {
+	if !strings.Contains(s, "%") {
+		return s, true
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			h, ok1 := unhex(s[i+1])
+			l, ok2 := unhex(s[i+2])
+			if !ok1 || !ok2 {
+				return "", false
+			}
+			b.WriteByte(h<<4 | l)
+			i += 2
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String(), true
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}

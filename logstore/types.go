@@ -1,0 +1,124 @@
+package logstore
+
+import (
+	"time"
+
+	"github.com/brummer-dev/brummer/eventbus"
+	"github.com/brummer-dev/brummer/logstore/detect"
+)
+
+// Topics published by the store.
+const (
+	TopicProblemsChanged eventbus.Topic = "problems.changed" // ProblemsChanged
+	TopicURLDetected     eventbus.Topic = "url.detected"     // URLDetected
+	TopicCycleStarted    eventbus.Topic = "cycle.started"    // CycleStarted
+	TopicLinesAppended   eventbus.Topic = "lines.appended"   // LinesAppended (low priority, drop oldest)
+)
+
+// Stream of an entry.
+type Stream uint8
+
+const (
+	Stdout Stream = iota
+	Stderr
+	Browser
+	System
+)
+
+func (s Stream) String() string {
+	switch s {
+	case Stderr:
+		return "stderr"
+	case Browser:
+		return "browser"
+	case System:
+		return "system"
+	}
+	return "stdout"
+}
+
+// Entry is one stored line.
+type Entry struct {
+	Seq       uint64
+	ProcessID string
+	Time      time.Time
+	Stream    Stream
+	Text      string
+	Level     detect.Level
+}
+
+// Line is what producers append.
+type Line struct {
+	Text string
+	Time time.Time
+}
+
+// Query selects entries. Zero values mean "any".
+type Query struct {
+	ProcessID string
+	AfterSeq  uint64
+	Limit     int // default 200; at most max_entries
+	Level     detect.Level
+	HasLevel  bool   // filter on Level (entries at that level or above)
+	Text      string // substring, case-insensitive
+	Regexp    string // Go regexp; an invalid one is an error
+}
+
+// Result of a query: entries in sequence order, the newest sequence number
+// stored, and how many entries the ring has overwritten in total.
+type Result struct {
+	Entries []Entry
+	LastSeq uint64
+	Dropped uint64
+}
+
+// Process tells the store about a process before its first line.
+type Process struct {
+	ID     string
+	Script string
+	Dir    string   // absolute working directory
+	Roots  []string // workspace roots
+}
+
+// ProblemsChanged is the full current set of a process's problems.
+type ProblemsChanged struct {
+	ProcessID string
+	Problems  []detect.Problem
+}
+
+// URLDetected is a dev-server URL seen in a process's output, once per
+// process and URL. URL is normalized: 0.0.0.0 and [::] shown as localhost.
+type URLDetected struct {
+	ProcessID string
+	URL       string
+}
+
+// CycleStarted says a watch tool began a new cycle.
+type CycleStarted struct {
+	ProcessID string
+}
+
+// LinesAppended carries a stored batch, for live log views.
+type LinesAppended struct {
+	ProcessID string
+	Entries   []Entry
+}
+
+// Config of the store. Zero values take the defaults.
+type Config struct {
+	MaxEntries int   // default 10000
+	MaxBytes   int64 // default 64 MiB
+	// QuietFlush is how long a process's output must be quiet before pending
+	// multi-line problems are flushed. Default 50ms.
+	QuietFlush time.Duration
+	// Matchers are extra parsers from user configuration.
+	Matchers []func() detect.Parser
+}
+
+// Stats of the store.
+type Stats struct {
+	Entries int
+	Bytes   int64
+	Dropped uint64
+	LastSeq uint64
+}
