@@ -1,0 +1,109 @@
+package detect
+
+// Detector runs the parsers over one process's lines, in order. It
+// de-duplicates problems within a cycle and reports the level of each line.
+// It is not safe for concurrent use: its owner serializes calls.
+type Detector struct {
+	env     Env
+	parsers []Parser
+	seen    map[string]struct{}
+	out     Output
+	cache   map[string]bool
+}
+
+// NewDetector builds a detector for env with the given parsers (usually
+// BuiltinParsers() plus user matchers, which should come first).
+func NewDetector(env Env, parsers []Parser) *Detector {
+	d := &Detector{env: env, parsers: parsers, seen: map[string]struct{}{}}
+	if d.env.Exists == nil {
+		// Stat each path once per detector: output repeats the same files.
+		d.cache = map[string]bool{}
+		d.env.Exists = func(abs string) bool {
+			if ok, hit := d.cache[abs]; hit {
+				return ok
+			}
+			if len(d.cache) > 4096 {
+				clear(d.cache)
+			}
+			ok := (&Env{}).exists(abs)
+			d.cache[abs] = ok
+			return ok
+		}
+	}
+	return d
+}
+
+// Env returns the detector's environment.
+func (d *Detector) Env() *Env { return &d.env }
+
+// Feed runs every parser on line. The returned Output is valid until the
+// next call. When CycleStart is set, Problems holds the last problems of the
+// cycle that just ended (flushed); the new cycle starts after this line.
+func (d *Detector) Feed(line string) *Output {
+	d.reset()
+	claimed := false
+	for _, p := range d.parsers {
+		if p.Feed(line, claimed, &d.env, &d.out) {
+			claimed = true
+		}
+	}
+	if d.out.CycleStart || d.out.CycleEnd {
+		for _, p := range d.parsers {
+			p.Flush(&d.env, &d.out)
+		}
+	}
+	d.dedup()
+	if d.out.CycleStart {
+		clear(d.seen)
+	}
+	return &d.out
+}
+
+// Flush ends every block in progress (quiet time, process exit).
+func (d *Detector) Flush() *Output {
+	d.reset()
+	for _, p := range d.parsers {
+		p.Flush(&d.env, &d.out)
+	}
+	d.dedup()
+	return &d.out
+}
+
+func (d *Detector) reset() {
+	d.out.Problems = d.out.Problems[:0]
+	d.out.Level = LevelInfo
+	d.out.CycleStart = false
+	d.out.CycleEnd = false
+}
+
+func (d *Detector) dedup() {
+	if len(d.out.Problems) == 0 {
+		return
+	}
+	kept := d.out.Problems[:0]
+	for _, p := range d.out.Problems {
+		k := p.Key()
+		if _, dup := d.seen[k]; dup {
+			continue
+		}
+		d.seen[k] = struct{}{}
+		kept = append(kept, p)
+		if lv := severityLevel(p.Severity); lv > d.out.Level {
+			d.out.Level = lv
+		}
+	}
+	// The backing array is reused: clear what was dropped so no stale
+	// pointers stay reachable.
+	clear(d.out.Problems[len(kept):])
+	d.out.Problems = kept
+}
+
+func severityLevel(s Severity) Level {
+	switch s {
+	case Error:
+		return LevelError
+	case Warning:
+		return LevelWarn
+	}
+	return LevelInfo
+}
