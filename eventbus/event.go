@@ -50,7 +50,22 @@ const (
 	DropNewest
 	// Block waits for room (or for the bus to close).
 	Block
+	numPolicies
 )
+
+// String is the policy's name in the configuration ("backpressure_strategy")
+// and in Metrics.Dropped.
+func (p Policy) String() string {
+	switch p {
+	case DropOldest:
+		return "drop_oldest"
+	case DropNewest:
+		return "drop_newest"
+	case Block:
+		return "block"
+	}
+	return "unknown"
+}
 
 // Publisher is what producers of events need; packages depend on this
 // interface rather than on *Bus so they can be tested alone.
@@ -62,12 +77,15 @@ type Publisher interface {
 type Config struct {
 	// Workers is the size of the worker pool; 0 means clamp(NumCPU*2.5, 4, 32).
 	Workers int
-	// QueueSizes are the capacities of the high, medium and low queues.
+	// QueueSizes are the capacities of the high, medium and low queues
+	// (defaults 100, 500, 1000). Each is the total over the workers' shards:
+	// every shard gets ceil(size/Workers), at least 1.
 	QueueSizes [3]int
 	// Policy is the default backpressure policy for every topic.
 	Policy Policy
 	// TopicPolicies overrides Policy per topic.
 	TopicPolicies map[Topic]Policy
-	// CloseTimeout bounds how long Close drains queued events.
+	// CloseTimeout bounds how long Close drains queued events (default 5s);
+	// the deadline of Close's context bounds it too.
 	CloseTimeout time.Duration
 }
