@@ -38,7 +38,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	positive := []struct {
-		key      string
+		key       string
 		v, lo, hi int
 	}{
 		{"process_manager.max_concurrent_starts", c.ProcessManager.MaxConcurrentStarts, 1, 1024},
