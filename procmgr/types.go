@@ -75,6 +75,8 @@ type Line struct {
 
 // Sink receives batches of lines. It is called from the stream's reader
 // goroutine and must not block for long (it must never wait on a client).
+// The two streams of a process, and different processes, call it
+// concurrently.
 // Lines of one stream arrive in order; the slice is not reused after the call.
 type Sink interface {
 	Append(processID string, stream Stream, lines []Line)
@@ -112,4 +114,7 @@ type Config struct {
 	MaxConcurrentStarts int           // default 10
 	StopGrace           time.Duration // default 5s
 	MaxLineBytes        int           // default 65536
+	// MaxEnded bounds the ended processes kept for Get and List (oldest
+	// forgotten first). Default 500.
+	MaxEnded int
 }
