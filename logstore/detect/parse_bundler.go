@@ -1,0 +1,532 @@
+package detect
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Bundlers. Every column they print is 0-based (verified on esbuild 0.28,
+// vite 7.3, rollup 4.68, webpack 5.112: the code frames' carets sit one
+// character to the right of the printed column), so 1 is added.
+//
+// esbuild CLI:
+//
+//	✘ [ERROR] Could not resolve "./nope"          (▲ [WARNING] msg [rule-id])
+//	<blank>
+//	    src/main.js:2:20:
+//	      2 │ import missing from "./nope";
+//	        ╵                     ~~~~~~~~
+//	<blank>
+//	  A note.                                      (notes, maybe with a location)
+//
+// and "[watch] build started" / "[watch] build finished" around rebuilds.
+// esbuild's API errors, as thrown inside other tools, print
+// "/abs/x.ts:3:12: ERROR: Unexpected ";"".
+//
+// vite dev server:  [vite] Internal server error: msg
+//
+//	Plugin: vite:esbuild
+//	File: /abs/src/x.ts:2:12
+//
+// vite build:       error during build: / [plugin] msg / file: /abs/x.ts:2:12
+// rollup CLI:       [!] RollupError: src/x.js (2:12): msg / src/x.js (2:12)
+// webpack:          ERROR in ./src/x.js 2:12 (or 2:0-29, 1:0-3:4) / message
+
+func init() {
+	register(300, func() Parser { return &viteParser{} })
+	register(310, func() Parser { return &esbuildParser{} })
+	register(320, func() Parser { return &rollupParser{} })
+	register(330, func() Parser { return &webpackParser{} })
+}
+
+var (
+	esbuildHeadRe = regexp.MustCompile(`^(\s*)(?:✘|▲|X|>) \[(ERROR|WARNING)\] (.*?)(?: \[([a-z0-9-]+)\])?$`)
+	esbuildLocRe  = regexp.MustCompile(`^\s+(\S.*?):(\d+):(\d+):$`)
+	esbuildAPIRe  = regexp.MustCompile(`^\s*(\S.*?):(\d+):(\d+): (ERROR|WARNING): (.*)$`)
+	viteFileRe    = regexp.MustCompile(`^\s*[Ff]ile: (\S.*?)(?::(\d+):(\d+))?\s*$`)
+	rollupLocRe   = regexp.MustCompile(`^\s*(\S.*?) \((\d+):(\d+)\)(?:: (.*))?$`)
+	webpackHeadRe = regexp.MustCompile(`^\s*(ERROR|WARNING) in (\S+)(?: \([^)]*\))?(?: (\d+):(\d+)(?:-(?:(\d+):)?(\d+))?)?\s*$`)
+)
+
+// bundlerLoc resolves a printed path and 0-based column.
+func bundlerLoc(env *Env, path, line, col string) (Location, bool) {
+	abs, ok := env.ResolveExisting(path)
+	if !ok {
+		return Location{}, false
+	}
+	l, _ := jsAtoi(line)
+	c, okc := jsAtoi(col)
+	if l == 0 {
+		l = 1 // a file-level error: the tools print no line
+	}
+	if okc {
+		c++
+	}
+	return Location{File: abs, Line: l, Column: c}, true
+}
+
+type esbuildParser struct {
+	open     bool
+	indent   int
+	cur      Problem
+	note     string // the note text waiting for its location
+	inFrame  bool   // after a location line: its snippet follows
+	haveMain bool
+}
+
+func (p *esbuildParser) Name() string { return "esbuild" }
+
+func (p *esbuildParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	if claimed {
+		p.end(out)
+		return false
+	}
+	t := strings.TrimLeft(line, " ")
+	if p.open {
+		if t == "" {
+			p.inFrame = false
+			return true
+		}
+		indent := len(line) - len(t)
+		if indent > p.indent && !strings.HasPrefix(t, "at ") {
+			p.body(line, t, env)
+			return true
+		}
+		p.end(out)
+	}
+	if t == "" {
+		return false
+	}
+	switch t[0] {
+	case '[':
+		if strings.HasPrefix(t, "[watch] build started") {
+			out.CycleStart = true
+			return true
+		}
+		if strings.HasPrefix(t, "[watch] build finished") {
+			out.CycleEnd = true
+			return true
+		}
+		return false
+	case 0xe2, 'X', '>': // ✘ ▲ (and the ASCII forms of old Windows consoles)
+		if !strings.HasPrefix(t, "✘ [") && !strings.HasPrefix(t, "▲ [") && !strings.HasPrefix(t, "X [") && !strings.HasPrefix(t, "> [") {
+			return false
+		}
+		m := esbuildHeadRe.FindStringSubmatch(line)
+		if m == nil {
+			return false
+		}
+		sev := Error
+		if m[2] == "WARNING" {
+			sev = Warning
+		}
+		p.open, p.indent, p.haveMain, p.note, p.inFrame = true, len(m[1]), false, "", false
+		p.cur = Problem{Severity: sev, Message: m[3], Source: "esbuild", Code: m[4]}
+		jsRaise(out, severityLevel(sev))
+		return true
+	}
+	if strings.Contains(t, ": ERROR: ") || strings.Contains(t, ": WARNING: ") {
+		if m := esbuildAPIRe.FindStringSubmatch(line); m != nil {
+			if loc, ok := bundlerLoc(env, m[1], m[2], m[3]); ok {
+				sev := Error
+				if m[4] == "WARNING" {
+					sev = Warning
+				}
+				out.Problems = append(out.Problems, Problem{Location: loc, Severity: sev, Message: m[5], Source: "esbuild"})
+				jsRaise(out, severityLevel(sev))
+				return true
+			}
+		}
+	}
+	// "1 warning and 2 errors"
+	if (strings.HasSuffix(t, " errors") || strings.HasSuffix(t, " error") || strings.HasSuffix(t, " warning") || strings.HasSuffix(t, " warnings")) && t[0] >= '1' && t[0] <= '9' && strings.Count(t, " ") <= 4 {
+		return true
+	}
+	return false
+}
+
+// body reads the location, snippet and notes of a message.
+func (p *esbuildParser) body(line, t string, env *Env) {
+	if strings.HasSuffix(t, ":") {
+		if m := esbuildLocRe.FindStringSubmatch(line); m != nil {
+			loc, ok := bundlerLoc(env, m[1], m[2], m[3])
+			p.inFrame = true
+			if !ok {
+				return
+			}
+			if !p.haveMain {
+				p.cur.Location, p.haveMain = loc, true
+			} else if len(p.cur.Related) < 16 {
+				p.cur.Related = append(p.cur.Related, Related{Location: loc, Message: p.note})
+			}
+			p.note = ""
+			return
+		}
+	}
+	if p.inFrame {
+		// "  2 │ code" then "    ╵   ~~~~"; the underline's run gives the end.
+		if i := strings.Index(line, "╵"); i >= 0 {
+			if col, n, ok := jsCaret(strings.TrimPrefix(line[i+len("╵"):], " "), '~'); ok {
+				target := &p.cur.Location
+				if len(p.cur.Related) > 0 {
+					target = &p.cur.Related[len(p.cur.Related)-1].Location
+				}
+				if target.File != "" && col+1 == target.Column {
+					target.EndLine, target.EndColumn = target.Line, target.Column+n
+				}
+			}
+		}
+		return
+	}
+	// A note: its text, maybe followed by its own location.
+	if p.note != "" {
+		p.note += " "
+	}
+	if len(p.note) < 1000 {
+		p.note += strings.TrimSpace(t)
+	}
+}
+
+func (p *esbuildParser) end(out *Output) {
+	if !p.open {
+		return
+	}
+	p.open = false
+	if p.haveMain {
+		out.Problems = append(out.Problems, p.cur)
+	}
+	p.cur = Problem{}
+}
+
+func (p *esbuildParser) Flush(env *Env, out *Output) { p.end(out) }
+
+// viteParser reads vite's dev server errors and "error during build:".
+type viteParser struct {
+	open     bool
+	build    bool // "error during build:" block
+	indented bool // an indented line was seen: the next unindented one ends it
+	lines    int
+	cur      Problem
+	haveLoc  bool
+}
+
+func (p *viteParser) Name() string { return "vite" }
+
+func (p *viteParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	if claimed {
+		p.end(out)
+		return false
+	}
+	if p.open {
+		if p.body(line, env) {
+			return true
+		}
+		p.end(out)
+	}
+	i := strings.Index(line, "[vite] ")
+	if i < 0 {
+		if strings.HasPrefix(line, "error during build:") {
+			p.begin(true, strings.TrimSpace(line[len("error during build:"):]))
+			jsRaise(out, LevelError)
+			return true
+		}
+		return false
+	}
+	rest := line[i+len("[vite] "):]
+	rest = strings.TrimPrefix(rest, "(client) ") // vite 6+: the environment
+	rest = strings.TrimPrefix(rest, "(ssr) ")
+	for _, prefix := range []string{"Internal server error: ", "Pre-transform error: "} {
+		if msg, ok := strings.CutPrefix(rest, prefix); ok {
+			p.begin(false, msg)
+			jsRaise(out, LevelError)
+			return true
+		}
+	}
+	// "[vite] (client) hmr update /src/a.ts", "[vite] page reload src/a.ts":
+	// the changed modules are transformed again and re-report their errors.
+	if strings.Contains(rest, "hmr update ") || strings.Contains(rest, "page reload ") {
+		out.CycleStart = true
+		return true
+	}
+	return false
+}
+
+func (p *viteParser) begin(build bool, msg string) {
+	p.open, p.build, p.indented, p.lines, p.haveLoc = true, build, false, 0, false
+	p.cur = Problem{Severity: Error, Message: msg, Source: "vite"}
+	p.plugin(msg)
+}
+
+// plugin moves a "[vite:esbuild] " prefix of the message into Code and
+// drops what repeats the location: "RollupError: ", "src/a.js (2:12): ".
+func (p *viteParser) plugin(msg string) {
+	if strings.HasPrefix(msg, "[") {
+		if j := strings.Index(msg, "] "); j > 1 && !strings.ContainsAny(msg[1:j], " ") {
+			p.cur.Code, msg = msg[1:j], msg[j+2:]
+		}
+	}
+	msg = strings.TrimPrefix(msg, "RollupError: ")
+	if strings.Contains(msg, "): ") {
+		if m := rollupLocRe.FindStringSubmatch(msg); m != nil && m[4] != "" {
+			msg = m[4]
+		}
+	}
+	p.cur.Message = msg
+}
+
+// body reads one line of an open block; false ends the block.
+func (p *viteParser) body(line string, env *Env) bool {
+	p.lines++
+	t := strings.TrimLeft(line, " ")
+	indent := len(line) - len(t)
+	if p.lines > 200 || strings.HasPrefix(t, "at ") {
+		return false
+	}
+	if indent == 0 && p.indented && t != "" {
+		return false
+	}
+	if indent > 0 {
+		p.indented = true
+	}
+	if p.cur.Message == "" && t != "" {
+		p.cur.Message = strings.TrimSpace(line)
+		p.plugin(p.cur.Message)
+		return true
+	}
+	switch {
+	case strings.HasPrefix(t, "Plugin: "):
+		p.cur.Code = strings.TrimSpace(t[len("Plugin: "):])
+	case !p.haveLoc && (strings.HasPrefix(t, "File: ") || strings.HasPrefix(t, "file: ")):
+		if m := viteFileRe.FindStringSubmatch(line); m != nil {
+			if loc, ok := bundlerLoc(env, m[1], m[2], m[3]); ok {
+				p.cur.Location, p.haveLoc = loc, true
+			}
+		}
+	case strings.Contains(t, ": ERROR: "):
+		// esbuild's own line says it best: `Unexpected ";"`.
+		if m := esbuildAPIRe.FindStringSubmatch(line); m != nil && strings.HasPrefix(p.cur.Message, "Transform failed") {
+			p.cur.Message = m[5]
+		}
+	}
+	return true
+}
+
+func (p *viteParser) end(out *Output) {
+	if !p.open {
+		return
+	}
+	p.open = false
+	if p.haveLoc {
+		out.Problems = append(out.Problems, p.cur)
+	}
+}
+
+func (p *viteParser) Flush(env *Env, out *Output) { p.end(out) }
+
+// rollupParser reads the rollup CLI's "[!] ..." errors and watch cycles.
+type rollupParser struct {
+	open    bool
+	lines   int
+	cur     Problem
+	waiting bool // "waiting for changes..." seen: the next "bundles" starts a cycle
+}
+
+func (p *rollupParser) Name() string { return "rollup" }
+
+func (p *rollupParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	if claimed {
+		p.open = false
+		return false
+	}
+	if p.open {
+		p.lines++
+		if p.lines > 3 || strings.TrimSpace(line) == "" {
+			p.open = false
+		} else if p.location(line, env, out) {
+			return true
+		}
+	}
+	if rest, ok := strings.CutPrefix(line, "[!] "); ok {
+		p.open, p.lines = true, 0
+		p.cur = Problem{Severity: Error, Source: "rollup"}
+		if r, ok := strings.CutPrefix(rest, "(plugin "); ok {
+			if j := strings.Index(r, ") "); j > 0 {
+				p.cur.Code, rest = r[:j], r[j+2:]
+			}
+		}
+		// "RollupError: src/x.js (2:12): Expression expected"
+		for _, prefix := range []string{"RollupError: ", "Error: ", "SyntaxError: "} {
+			if r, ok := strings.CutPrefix(rest, prefix); ok {
+				rest = r
+				break
+			}
+		}
+		if m := rollupLocRe.FindStringSubmatch(rest); m != nil && m[4] != "" {
+			rest = m[4]
+		}
+		p.cur.Message = rest
+		jsRaise(out, LevelError)
+		return true
+	}
+	if strings.HasSuffix(line, "waiting for changes...") {
+		p.waiting = true
+		out.CycleEnd = true
+		return true
+	}
+	if p.waiting && strings.HasPrefix(line, "bundles ") {
+		p.waiting = false
+		out.CycleStart = true
+		return true
+	}
+	return false
+}
+
+// location reads the line after "[!]": "src/x.js (2:12)" or "src/x.js".
+func (p *rollupParser) location(line string, env *Env, out *Output) bool {
+	var loc Location
+	var ok bool
+	if m := rollupLocRe.FindStringSubmatch(line); m != nil && m[4] == "" {
+		loc, ok = bundlerLoc(env, m[1], m[2], m[3])
+	} else if !strings.ContainsAny(line, " :") {
+		loc, ok = bundlerLoc(env, line, "", "")
+	}
+	if !ok {
+		return false
+	}
+	p.cur.Location = loc
+	out.Problems = append(out.Problems, p.cur)
+	p.open = false
+	return true
+}
+
+func (p *rollupParser) Flush(env *Env, out *Output) { p.open = false }
+
+// webpackParser reads "ERROR in" / "WARNING in" blocks and compile cycles.
+type webpackParser struct {
+	open     bool
+	cur      Problem
+	compiled bool // a "compiled" line was seen: the next output starts a cycle
+}
+
+func (p *webpackParser) Name() string { return "webpack" }
+
+func (p *webpackParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	if claimed {
+		p.end(out)
+		return false
+	}
+	if p.open {
+		if strings.TrimSpace(line) == "" {
+			p.end(out)
+			return true
+		}
+		if p.cur.Message == "" {
+			p.cur.Message = strings.TrimSpace(line)
+			// "TS2322: Type ..." from fork-ts-checker-webpack-plugin
+			if code, msg, ok := strings.Cut(p.cur.Message, ": "); ok && len(code) > 2 && code[:2] == "TS" {
+				if _, num := jsAtoi(code[2:]); num {
+					p.cur.Code, p.cur.Message = code, msg
+				}
+			}
+		} else if strings.Contains(line, "SyntaxError: ") && strings.HasSuffix(line, ")") {
+			// babel-loader: "SyntaxError: /abs/a.js: Unexpected token (2:12)",
+			// more precise than the module-level header.
+			if m := jestBabelRe.FindStringSubmatch(line); m != nil {
+				if loc, ok := bundlerLoc(env, m[1], m[3], m[4]); ok {
+					p.cur.Location, p.cur.Message = loc, "SyntaxError: "+m[2]
+				}
+			}
+		} else if r, ok := strings.CutPrefix(line, " @ "); ok && len(p.cur.Related) == 0 {
+			// " @ ./src/index.js 1:0-34 3:12-18": the first import of the module.
+			if f := strings.Fields(r); len(f) >= 2 {
+				ln, col, _ := strings.Cut(f[1], ":")
+				col, _, _ = strings.Cut(col, "-")
+				if loc, ok := bundlerLoc(env, f[0], ln, col); ok {
+					p.cur.Related = []Related{{Location: loc, Message: "imported here"}}
+				}
+			}
+		}
+		return true
+	}
+	t := strings.TrimLeft(line, " ")
+	if t == "" {
+		return false
+	}
+	switch t[0] {
+	case 'E', 'W':
+		if !strings.HasPrefix(t, "ERROR in ") && !strings.HasPrefix(t, "WARNING in ") {
+			return false
+		}
+		m := webpackHeadRe.FindStringSubmatch(line)
+		if m == nil {
+			return false
+		}
+		p.startCycle(out)
+		var loc Location
+		ok := false
+		if path, ln, col, isLoc := jsSplitLoc(m[2]); isLoc && m[3] == "" {
+			// fork-ts-checker-webpack-plugin: "ERROR in /abs/a.ts:3:7",
+			// TypeScript's 1-based column.
+			if abs, found := env.ResolveExisting(path); found {
+				loc, ok = Location{File: abs, Line: ln, Column: col}, true
+			}
+		} else {
+			loc, ok = bundlerLoc(env, m[2], m[3], m[4])
+		}
+		if !ok {
+			return false
+		}
+		if m[6] != "" && m[3] != "" {
+			// "2:0-29" or "1:0-3:4": 0-based end column, exclusive.
+			endLine := loc.Line
+			if m[5] != "" {
+				endLine, _ = jsAtoi(m[5])
+			}
+			end, _ := jsAtoi(m[6])
+			loc.EndLine, loc.EndColumn = endLine, end+1
+		}
+		sev := Error
+		if m[1] == "WARNING" {
+			sev = Warning
+		}
+		p.open = true
+		p.cur = Problem{Location: loc, Severity: sev, Source: "webpack"}
+		jsRaise(out, severityLevel(sev))
+		return true
+	case 'w':
+		// "webpack 5.112.2 compiled with 1 error in 96 ms",
+		// "webpack compiled successfully"
+		if strings.HasPrefix(t, "webpack ") && strings.Contains(t, " compiled") {
+			p.compiled = true
+			out.CycleEnd = true
+			return true
+		}
+	case 'a', 'c', '<':
+		if strings.HasPrefix(t, "asset ") {
+			p.startCycle(out)
+			return false
+		}
+		if strings.Contains(t, "compiling...") || strings.Contains(t, "Compiling...") {
+			p.compiled = true
+			p.startCycle(out)
+			return true
+		}
+	}
+	return false
+}
+
+func (p *webpackParser) startCycle(out *Output) {
+	if p.compiled {
+		p.compiled = false
+		out.CycleStart = true
+	}
+}
+
+func (p *webpackParser) end(out *Output) {
+	if p.open {
+		p.open = false
+		out.Problems = append(out.Problems, p.cur)
+	}
+}
+
+func (p *webpackParser) Flush(env *Env, out *Output) { p.end(out) }

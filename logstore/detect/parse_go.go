@@ -1,0 +1,458 @@
+package detect
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Go: compiler and vet errors (gobuild), go test failures (gotest) and
+// panics with their goroutine traces (gopanic). Source "go" for all.
+
+func init() {
+	register(500, func() Parser { return &gopanicParser{} })
+	register(510, func() Parser { return &gobuildParser{} })
+	register(520, func() Parser { return &gotestParser{} })
+}
+
+const gobuildSource = "go"
+
+// gobuildParser takes `path.go:line[:col]: msg` at the start of a line, as
+// go build, go vet and go test's build step print them relative to the
+// directory go ran in. Tab-indented lines right after one ("have (int)",
+// "want (string)") continue its message.
+type gobuildParser struct {
+	pending *Problem
+}
+
+func (*gobuildParser) Name() string { return "gobuild" }
+
+func (g *gobuildParser) Flush(_ *Env, out *Output) {
+	if g.pending != nil {
+		out.Problems = append(out.Problems, *g.pending)
+		g.pending = nil
+	}
+}
+
+func (g *gobuildParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	if g.pending != nil {
+		if !claimed && len(line) > 1 && line[0] == '\t' {
+			g.pending.Message = natAppend(g.pending.Message, strings.TrimSpace(line))
+			return true
+		}
+		g.Flush(env, out)
+	}
+	if claimed || len(line) < 8 || line[0] == ' ' || line[0] == '\t' {
+		return false
+	}
+	i := strings.Index(line, ".go:")
+	if i < 0 || i+4 >= len(line) || line[i+4] < '0' || line[i+4] > '9' {
+		return false
+	}
+	// go vet of old versions prefixed its findings with "vet: ".
+	text := strings.TrimPrefix(line, "vet: ")
+	loc, ok := natSplitLoc(text, natLocStrict)
+	if !ok || !strings.HasSuffix(loc.path, ".go") {
+		return false
+	}
+	msg := strings.TrimSpace(loc.rest)
+	abs, ok := env.Resolve(loc.path)
+	if !ok || msg == "" {
+		return false
+	}
+	g.pending = &Problem{
+		Location: Location{File: abs, Line: loc.line, Column: loc.col},
+		Severity: Error, Message: msg, Source: gobuildSource,
+	}
+	return true
+}
+
+// gopanicParser takes a Go panic or fatal runtime error and its goroutine
+// traces. The problem sits at the first frame inside the workspace (the
+// innermost call); later workspace frames of the same goroutine are Related.
+type gopanicParser struct {
+	state   gopanicState
+	msg     string
+	frames  []Related // frames of the first goroutine, innermost first
+	fn      string    // function line waiting for its file line
+	goCount int       // goroutine headers seen, or message lines before them
+	blank   bool      // the blank line before the first goroutine was seen
+}
+
+type gopanicState uint8
+
+const (
+	gopanicIdle     gopanicState = iota
+	gopanicMessage               // after "panic: ", until the first goroutine header
+	gopanicTrace                 // in goroutine traces
+	gopanicMaxLines = 32         // message lines kept
+)
+
+func (*gopanicParser) Name() string { return "gopanic" }
+
+func (g *gopanicParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	switch g.state {
+	case gopanicIdle:
+		if claimed || len(line) < 7 || (line[0] != 'p' && line[0] != 'f') {
+			return false
+		}
+		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") {
+			g.start(line)
+			return true
+		}
+		return false
+	case gopanicMessage:
+		if strings.HasPrefix(line, "goroutine ") && strings.HasSuffix(line, ":") {
+			g.state, g.goCount, g.fn = gopanicTrace, 1, ""
+			return true
+		}
+		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") {
+			// A panic while panicking: go prints both, the last is the
+			// one the goroutine died of; keep the first, it names the cause.
+			return true
+		}
+		if g.goCount++; claimed || g.goCount > gopanicMaxLines || g.blank && !strings.HasPrefix(line, "[signal ") && line != "" {
+			// No trace followed: it was not a Go panic after all.
+			g.state = gopanicIdle
+			return false
+		}
+		if line == "" {
+			// The trace follows the blank line; anything else means this
+			// was not a Go panic after all.
+			g.blank = true
+		} else if !strings.HasPrefix(line, "[signal ") && !strings.HasPrefix(line, "\t") {
+			g.msg = natAppend(g.msg, line)
+		}
+		return true
+	}
+	// gopanicTrace
+	switch {
+	case strings.HasPrefix(line, "\t") && g.fn != "":
+		if g.goCount == 1 {
+			g.addFrame(line[1:], env)
+		}
+		g.fn = ""
+		return true
+	case strings.HasPrefix(line, "goroutine ") && strings.HasSuffix(line, ":"):
+		g.goCount++
+		g.fn = ""
+		return true
+	case line == "":
+		return true
+	case !claimed && gopanicFuncLine(line):
+		g.fn = line
+		return true
+	case strings.HasPrefix(line, "...") || strings.HasPrefix(line, "exit status "):
+		return true
+	}
+	g.Flush(env, out)
+	return g.Feed(line, claimed, env, out)
+}
+
+func (g *gopanicParser) start(line string) {
+	g.state, g.msg, g.frames, g.fn, g.goCount, g.blank = gopanicMessage, line, g.frames[:0], "", 0, false
+	// Tests re-panic with a note that says nothing about the cause.
+	for _, suffix := range [...]string{" [recovered, repanicked]", " [recovered]"} {
+		g.msg = strings.TrimSuffix(g.msg, suffix)
+	}
+}
+
+// gopanicFuncLine recognizes "pkg.Func(args)" and "created by pkg.F in
+// goroutine 1" lines of a trace.
+func gopanicFuncLine(line string) bool {
+	if line[0] == ' ' || line[0] == '\t' {
+		return false
+	}
+	if strings.HasPrefix(line, "created by ") {
+		return true
+	}
+	return strings.HasSuffix(line, ")") && strings.IndexByte(line, '(') > 0 && !strings.Contains(line, ": ")
+}
+
+// addFrame records "/abs/file.go:12 +0x1d" when the file is in the workspace.
+func (g *gopanicParser) addFrame(s string, env *Env) {
+	if k := strings.LastIndex(s, " +0x"); k >= 0 {
+		s = s[:k]
+	}
+	i := strings.LastIndexByte(s, ':')
+	if i <= 0 {
+		return
+	}
+	n, used := natAtoi(s[i+1:])
+	if n <= 0 || used != len(s)-i-1 {
+		return
+	}
+	abs, ok := env.ResolveExisting(s[:i])
+	if !ok || len(g.frames) >= 16 {
+		return
+	}
+	fn := g.fn
+	if k := strings.LastIndexByte(fn, '('); k > 0 && !strings.HasPrefix(fn, "created by ") {
+		fn = fn[:k]
+	}
+	g.frames = append(g.frames, Related{Location: Location{File: abs, Line: n}, Message: fn})
+}
+
+func (g *gopanicParser) Flush(_ *Env, out *Output) {
+	if g.state == gopanicIdle {
+		return
+	}
+	g.state = gopanicIdle
+	if len(g.frames) == 0 {
+		return
+	}
+	p := Problem{Location: g.frames[0].Location, Severity: Error, Message: g.msg, Source: gobuildSource}
+	if len(g.frames) > 1 {
+		p.Related = append([]Related(nil), g.frames[1:]...)
+	}
+	out.Problems = append(out.Problems, p)
+}
+
+// gotestParser takes the `file_test.go:12: msg` lines that go test prints,
+// indented, for failed tests. The file is named relative to its package's
+// directory, which only the `FAIL\tpkg/path\t0.01s` line at the end of the
+// package tells, so lines are held until then. With -v, log lines come
+// before the test's `--- FAIL`/`--- PASS` verdict and are kept only if it
+// failed.
+type gotestParser struct {
+	entries []gotestEntry
+	last    *gotestEntry // the entry whose continuation lines may follow
+	running string       // test named by the last === RUN/CONT line
+	failing string       // test named by the last --- FAIL line ("" outside one)
+	modules map[string]gotestModule
+}
+
+type gotestEntry struct {
+	file   string
+	line   int
+	msg    string
+	indent int
+	test   string
+	failed bool
+}
+
+type gotestModule struct{ path, dir string }
+
+const gotestMaxEntries = 256
+
+func (*gotestParser) Name() string { return "gotest" }
+
+func (g *gotestParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	if line == "" {
+		return false
+	}
+	switch line[0] {
+	case ' ':
+		if claimed {
+			return false
+		}
+		return g.feedIndented(line)
+	case '=':
+		if name, ok := gotestVerdict(line, "=== RUN ", "=== CONT ", "=== NAME "); ok {
+			g.running, g.failing, g.last = name, "", nil
+			return true
+		}
+	case '-':
+		if name, ok := gotestVerdict(line, "--- FAIL: "); ok {
+			g.verdict(name, true)
+			g.failing = name
+			return true
+		}
+		if name, ok := gotestVerdict(line, "--- PASS: ", "--- SKIP: "); ok {
+			g.verdict(name, false)
+			g.failing = ""
+			return true
+		}
+	case 'F', 'o':
+		if pkg, ok := gotestPackageLine(line); ok {
+			g.emit(pkg, line[0] == 'F', env, out)
+			return true
+		}
+	}
+	g.last = nil
+	return false
+}
+
+func (g *gotestParser) feedIndented(line string) bool {
+	trimmed := strings.TrimLeft(line, " ")
+	indent := len(line) - len(trimmed)
+	if name, ok := gotestVerdict(trimmed, "--- FAIL: "); ok {
+		g.verdict(name, true)
+		g.failing = name
+		return true
+	}
+	if name, ok := gotestVerdict(trimmed, "--- PASS: ", "--- SKIP: "); ok {
+		g.verdict(name, false)
+		return true
+	}
+	if g.last != nil && indent > g.last.indent {
+		g.last.msg = natAppend(g.last.msg, trimmed)
+		return true
+	}
+	g.last = nil
+	if !natHasLoc(trimmed) {
+		return false
+	}
+	loc, ok := natSplitLoc(trimmed, natLocStrict)
+	if !ok || loc.col != 0 || !strings.HasSuffix(loc.path, ".go") || len(g.entries) >= gotestMaxEntries {
+		return false
+	}
+	test, failed := g.running, false
+	if g.failing != "" {
+		test, failed = g.failing, true
+	}
+	g.entries = append(g.entries, gotestEntry{file: loc.path, line: loc.line,
+		msg: strings.TrimSpace(loc.rest), indent: indent, test: test, failed: failed})
+	g.last = &g.entries[len(g.entries)-1]
+	return true
+}
+
+// gotestVerdict returns the test name of a "--- FAIL: TestX (0.00s)" or
+// "=== RUN   TestX" line.
+func gotestVerdict(line string, prefixes ...string) (string, bool) {
+	for _, p := range prefixes {
+		if strings.HasPrefix(line, p) {
+			name := strings.TrimSpace(line[len(p):])
+			if i := strings.IndexByte(name, ' '); i > 0 {
+				name = name[:i]
+			}
+			return name, name != ""
+		}
+	}
+	return "", false
+}
+
+// verdict marks the held entries of test name (and its subtests): failed
+// ones are kept, passed ones dropped.
+func (g *gotestParser) verdict(name string, failed bool) {
+	kept := g.entries[:0]
+	for _, e := range g.entries {
+		if e.test == name || strings.HasPrefix(e.test, name+"/") {
+			if !failed {
+				continue
+			}
+			e.failed = true
+		}
+		kept = append(kept, e)
+	}
+	g.entries = kept
+	g.last = nil
+}
+
+// gotestPackageLine recognizes "FAIL\tpkg\t0.01s", "FAIL\tpkg [build failed]"
+// and "ok  \tpkg\t0.01s".
+func gotestPackageLine(line string) (string, bool) {
+	var rest string
+	switch {
+	case strings.HasPrefix(line, "FAIL\t"):
+		rest = line[5:]
+	case strings.HasPrefix(line, "ok  \t"):
+		rest = line[5:]
+	default:
+		return "", false
+	}
+	if i := strings.IndexAny(rest, "\t "); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest, rest != ""
+}
+
+// emit reports the held entries of package pkg ("" when unknown) that
+// belong to failed tests, or to no known test when the package failed, and
+// forgets the rest.
+func (g *gotestParser) emit(pkg string, pkgFailed bool, env *Env, out *Output) {
+	dir := ""
+	if pkg != "" {
+		dir = g.packageDir(pkg, env)
+	}
+	for _, e := range g.entries {
+		if !e.failed && !(pkgFailed && pkg != "") {
+			continue
+		}
+		abs, ok := gotestResolve(e.file, dir, pkg, env)
+		if !ok {
+			continue
+		}
+		out.Problems = append(out.Problems, Problem{
+			Location: Location{File: abs, Line: e.line},
+			Severity: Error, Message: e.msg, Source: gobuildSource,
+		})
+	}
+	g.entries, g.last, g.running, g.failing = g.entries[:0], nil, "", ""
+}
+
+// gotestResolve finds a file named relative to its package directory: dir
+// when go.mod told it, else the process's directory joined with ever longer
+// tails of the import path (example.com/m/pkg: ., pkg, m/pkg).
+func gotestResolve(file, dir, pkg string, env *Env) (string, bool) {
+	if filepath.IsAbs(file) || strings.HasPrefix(file, "file://") {
+		return env.ResolveExisting(file)
+	}
+	if dir != "" {
+		if abs, ok := env.ResolveExisting(filepath.Join(dir, file)); ok {
+			return abs, true
+		}
+	}
+	if abs, ok := env.ResolveExisting(file); ok {
+		return abs, true
+	}
+	for i := len(pkg) - 1; i >= 0; i-- {
+		if i > 0 && pkg[i-1] != '/' {
+			continue
+		}
+		if abs, ok := env.ResolveExisting(filepath.Join(filepath.FromSlash(pkg[i:]), file)); ok {
+			return abs, true
+		}
+	}
+	return "", false
+}
+
+// packageDir maps an import path to its directory through the go.mod found
+// upward from the process's directory.
+func (g *gotestParser) packageDir(pkg string, env *Env) string {
+	mod, ok := g.modules[env.Dir]
+	if !ok {
+		mod = gotestFindModule(env.Dir)
+		if g.modules == nil {
+			g.modules = map[string]gotestModule{}
+		}
+		g.modules[env.Dir] = mod
+	}
+	if mod.path == "" {
+		return ""
+	}
+	if pkg == mod.path {
+		return mod.dir
+	}
+	if rest, ok := strings.CutPrefix(pkg, mod.path+"/"); ok {
+		return filepath.Join(mod.dir, filepath.FromSlash(rest))
+	}
+	return ""
+}
+
+func gotestFindModule(dir string) gotestModule {
+	for d := dir; d != "" && d != "."; d = filepath.Dir(d) {
+		if f, err := os.Open(filepath.Join(d, "go.mod")); err == nil {
+			sc := bufio.NewScanner(f)
+			for sc.Scan() {
+				if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "module"); ok {
+					f.Close()
+					return gotestModule{path: strings.Trim(strings.TrimSpace(rest), `"`), dir: d}
+				}
+			}
+			f.Close()
+			return gotestModule{}
+		}
+		if d == filepath.Dir(d) {
+			break
+		}
+	}
+	return gotestModule{}
+}
+
+func (g *gotestParser) Flush(env *Env, out *Output) {
+	if len(g.entries) > 0 {
+		g.emit("", false, env, out)
+	}
+}

@@ -1,0 +1,336 @@
+package detect
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Test runners. Both print a block per failure; the problem is the
+// innermost stack frame inside the workspace (the assertion in the test, or
+// the throwing line in the code under test), other workspace frames become
+// Related. The message is "<test title>: <first line of the error>".
+//
+// vitest:
+//
+//	 FAIL  src/math.test.ts > math > adds
+//	AssertionError: expected -1 to be 3 // Object.is equality
+//	 ... diff ...
+//	 ❯ src/math.test.ts:6:23           (or " ❯ fn src/math.ts:5:9")
+//	 FAIL  src/broken.test.ts [ src/broken.test.ts ]     (a file that fails to load)
+//	⎯⎯⎯⎯⎯⎯⎯[1/3]⎯
+//
+// Paths are relative to the vitest root printed by " RUN  v3.2.7 /root".
+// Watch reruns start with " RERUN  src/math.ts x1". Transform errors carry
+// vite's "File: /abs:line:col" with a 0-based column (vite 7, verified).
+//
+// jest:
+//
+//	 FAIL  src/math.test.js
+//	  ● math › adds
+//	    expect(received).toBe(expected) // Object.is equality
+//	    Expected: 3
+//	    Received: -1
+//	    > 5 |     expect(add(1, 2)).toBe(3);
+//	      at Object.toBe (src/math.test.js:5:23)
+//
+// Babel syntax errors in a suite ("SyntaxError: /abs/x.js: Unexpected token
+// (2:12)") carry a 0-based column. A run ends with "Ran all test suites";
+// in watch mode without a TTY nothing else marks a rerun, so the first
+// result line after that starts the next cycle.
+
+func init() {
+	register(200, func() Parser { return &vitestParser{} })
+	register(210, func() Parser { return &jestParser{} })
+}
+
+var (
+	jestBabelRe   = regexp.MustCompile(`^\s*SyntaxError: (\S.*?): (.*) \((\d+):(\d+)\)$`)
+	vitestFileRe  = regexp.MustCompile(`^\s*File: (\S.*?):(\d+):(\d+)\s*$`)
+	vitestEsbuild = regexp.MustCompile(`^\s*(\S.*?):(\d+):(\d+): (?:ERROR|WARNING): (.*)$`)
+)
+
+// jsTestBlock is one failure being read.
+type jsTestBlock struct {
+	open    bool
+	title   string
+	message string
+	extra   string // jest "Expected: 3, Received: -1"
+	lines   int
+	frames  []Related
+	loc     Location // fallback location when no frame is in the workspace
+}
+
+func (b *jsTestBlock) reset(title string) {
+	*b = jsTestBlock{open: true, title: title, frames: b.frames[:0]}
+}
+
+func (b *jsTestBlock) problem(source string, out *Output) {
+	if !b.open {
+		return
+	}
+	b.open = false
+	p := Problem{Severity: Error, Source: source}
+	switch {
+	case b.loc.File != "":
+		p.Location = b.loc
+		p.Related = append([]Related(nil), b.frames...)
+	case len(b.frames) > 0:
+		p.Location = b.frames[0].Location
+		p.Related = append([]Related(nil), b.frames[1:]...)
+	default:
+		return
+	}
+	if len(p.Related) == 0 {
+		p.Related = nil
+	}
+	msg := b.message
+	if b.extra != "" {
+		msg += " (" + b.extra + ")"
+	}
+	if b.title != "" {
+		msg = b.title + ": " + msg
+	}
+	p.Message = msg
+	out.Problems = append(out.Problems, p)
+}
+
+type vitestParser struct {
+	root  string
+	block jsTestBlock
+}
+
+func (p *vitestParser) Name() string { return "vitest" }
+
+func (p *vitestParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	if claimed {
+		return false
+	}
+	t := strings.TrimLeft(line, " ")
+	if t == "" {
+		return p.block.open
+	}
+	switch t[0] {
+	case 'R':
+		if rest, ok := strings.CutPrefix(t, "RUN "); ok {
+			p.setRoot(rest)
+			return true
+		}
+		if strings.HasPrefix(t, "RERUN ") {
+			p.block.problem("vitest", out)
+			out.CycleStart = true
+			return true
+		}
+	case 'D':
+		if rest, ok := strings.CutPrefix(t, "DEV "); ok {
+			p.setRoot(rest)
+			return true
+		}
+	case 'F':
+		if rest, ok := strings.CutPrefix(t, "FAIL "); ok {
+			return p.fail(strings.TrimSpace(rest), env, out)
+		}
+	case 'P':
+		if strings.HasPrefix(t, "PASS ") && strings.HasSuffix(t, "for file changes...") {
+			p.block.problem("vitest", out)
+			out.CycleEnd = true
+			return true
+		}
+	case 'T':
+		if strings.HasPrefix(t, "Test Files ") {
+			p.block.problem("vitest", out)
+			return true
+		}
+	}
+	if strings.HasPrefix(t, "⎯") && strings.Contains(t, " Unhandled ") && !strings.Contains(t, " Unhandled Errors ") {
+		// "⎯⎯⎯⎯ Unhandled Rejection ⎯⎯⎯⎯": errors outside any test.
+		p.block.problem("vitest", out)
+		p.block.reset(strings.Trim(t, "⎯ "))
+		jsRaise(out, LevelError)
+		return true
+	}
+	if !p.block.open {
+		return false
+	}
+	if strings.HasPrefix(t, "⎯") {
+		p.block.problem("vitest", out)
+		return true
+	}
+	if strings.HasPrefix(t, "Vitest caught ") || strings.HasPrefix(t, "This error originated in ") || strings.HasPrefix(t, "The latest test that might've caused") {
+		return true
+	}
+	p.block.lines++
+	if p.block.lines > 400 {
+		// A separator never came (output cut off): stop taking lines.
+		p.block.problem("vitest", out)
+		return false
+	}
+	if p.block.message == "" {
+		p.block.message = strings.TrimSpace(line)
+		return true
+	}
+	if rest, ok := strings.CutPrefix(t, "❯ "); ok {
+		loc := rest
+		fn := ""
+		if i := strings.LastIndexByte(rest, ' '); i >= 0 {
+			fn, loc = rest[:i], rest[i+1:]
+		}
+		if f, ok := jsFrameAt(fn, p.rooted(loc), env); ok && len(p.block.frames) < 64 {
+			p.block.frames = append(p.block.frames, f)
+		}
+		return true
+	}
+	if p.block.loc.File == "" && len(p.block.frames) == 0 && (strings.HasPrefix(t, "File: ") || strings.Contains(t, ": ERROR: ")) {
+		// vite and esbuild print 0-based columns here.
+		m := vitestFileRe.FindStringSubmatch(line)
+		if m == nil {
+			if m = vitestEsbuild.FindStringSubmatch(line); m != nil {
+				p.block.message = m[4] // "Transform failed with 1 error:" says less
+			}
+		}
+		if m != nil {
+			if abs, ok := env.ResolveExisting(p.rooted(m[1])); ok {
+				ln, _ := jsAtoi(m[2])
+				col, _ := jsAtoi(m[3])
+				p.block.loc = Location{File: abs, Line: ln, Column: col + 1}
+			}
+		}
+	}
+	return true
+}
+
+func (p *vitestParser) setRoot(rest string) {
+	// "v3.2.7 /abs/root"
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		p.root = strings.TrimSpace(rest[i:])
+	}
+}
+
+// rooted makes a path relative to the vitest root absolute.
+func (p *vitestParser) rooted(path string) string {
+	if p.root == "" || path == "" || path[0] == '/' || strings.HasPrefix(path, "file:") || strings.HasPrefix(path, "node:") {
+		return path
+	}
+	return p.root + "/" + path
+}
+
+// fail opens a block for " FAIL  file > suite > test" or
+// " FAIL  file [ file ]"; the summary " FAIL  Tests failed. Watching for
+// file changes..." ends a watch cycle.
+func (p *vitestParser) fail(rest string, env *Env, out *Output) bool {
+	p.block.problem("vitest", out)
+	if strings.HasSuffix(rest, "for file changes...") {
+		out.CycleEnd = true
+		return true
+	}
+	file, title := rest, ""
+	if i := strings.Index(rest, " > "); i >= 0 {
+		file, title = rest[:i], strings.ReplaceAll(rest[i+3:], " > ", " › ")
+	} else if i := strings.Index(rest, " [ "); i >= 0 {
+		file = rest[:i]
+	} else {
+		return false // jest prints the file alone
+	}
+	if _, ok := env.Resolve(p.rooted(file)); !ok {
+		return false
+	}
+	p.block.reset(title)
+	jsRaise(out, LevelError)
+	return true
+}
+
+func (p *vitestParser) Flush(env *Env, out *Output) { p.block.problem("vitest", out) }
+
+type jestParser struct {
+	file   string // test file of the current " FAIL " section
+	ranAll bool   // a run finished: the next result line starts a cycle
+	block  jsTestBlock
+}
+
+func (p *jestParser) Name() string { return "jest" }
+
+func (p *jestParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	if claimed {
+		return false
+	}
+	t := strings.TrimLeft(line, " ")
+	indent := len(line) - len(t)
+	if t == "" {
+		return p.block.open
+	}
+	switch {
+	case indent <= 1 && (strings.HasPrefix(t, "FAIL ") || strings.HasPrefix(t, "PASS ")):
+		p.block.problem("jest", out)
+		rest := strings.TrimSpace(t[5:])
+		// With projects a display-name badge comes first: "FAIL  web  src/x.test.js".
+		if i := strings.LastIndex(rest, "  "); i >= 0 {
+			rest = strings.TrimSpace(rest[i:])
+		}
+		if _, ok := env.Resolve(rest); !ok {
+			return false
+		}
+		p.file = rest
+		if p.ranAll {
+			p.ranAll = false
+			out.CycleStart = true
+		}
+		return true
+	case strings.HasPrefix(t, "● "):
+		p.block.problem("jest", out)
+		title := strings.TrimSpace(t[len("● "):])
+		if title == "Test suite failed to run" {
+			title = ""
+		}
+		p.block.reset(title)
+		jsRaise(out, LevelError)
+		return true
+	case indent == 0 && (strings.HasPrefix(t, "Test Suites:") || strings.HasPrefix(t, "Summary of all failing tests")):
+		p.block.problem("jest", out)
+		return true
+	case indent == 0 && strings.HasPrefix(t, "Ran all test suites"):
+		p.block.problem("jest", out)
+		p.ranAll = true
+		out.CycleEnd = true
+		return true
+	case indent == 0 && strings.HasPrefix(t, "Determining test suites to run"):
+		p.block.problem("jest", out)
+		p.ranAll = false
+		out.CycleStart = true
+		return true
+	}
+	if !p.block.open {
+		return false
+	}
+	if indent < 2 || p.block.lines > 400 {
+		p.block.problem("jest", out)
+		return false
+	}
+	b := &p.block
+	b.lines++
+	switch {
+	case strings.HasPrefix(t, "at "):
+		if f, ok := jsParseAtFrame(t, env); ok && len(b.frames) < 64 {
+			b.frames = append(b.frames, f)
+		}
+	case b.message == "":
+		b.message = strings.TrimSpace(t)
+	case strings.HasPrefix(t, "Expected: ") || strings.HasPrefix(t, "Received: "):
+		if len(b.extra) < 200 {
+			if b.extra != "" {
+				b.extra += ", "
+			}
+			b.extra += strings.TrimSpace(t)
+		}
+	case strings.HasPrefix(t, "SyntaxError: ") && b.loc.File == "":
+		if m := jestBabelRe.FindStringSubmatch(line); m != nil {
+			if abs, ok := env.ResolveExisting(m[1]); ok {
+				ln, _ := jsAtoi(m[3])
+				col, _ := jsAtoi(m[4])
+				b.loc = Location{File: abs, Line: ln, Column: col + 1}
+				b.message = "SyntaxError: " + m[2]
+			}
+		}
+	}
+	return true
+}
+
+func (p *jestParser) Flush(env *Env, out *Output) { p.block.problem("jest", out) }

@@ -1,0 +1,305 @@
+package detect
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Node.js crashes: an uncaught exception or unhandled rejection prints
+//
+//	/abs/file.js:2            (or file:///abs/file.mjs:2)
+//	  return user.profile.name;
+//	                      ^
+//	<blank>
+//	TypeError: Cannot read properties of undefined (reading 'name')
+//	    at getName (/abs/file.js:2:23)
+//	    at file:///abs/other.mjs:7:1
+//
+// The problem is the innermost stack frame inside the workspace; the header
+// location is used when no frame is (syntax errors have only node:internal
+// frames). The same "Error: msg" + "    at" block printed by console.error
+// is reported too. nodemon and node --watch restarts start a cycle.
+
+func init() { register(400, func() Parser { return &nodeParser{} }) }
+
+var (
+	// A thrown value's first line: "TypeError: msg", "Error [ERR_X]: msg",
+	// "Uncaught SyntaxError: msg", "AbortError", "MyAppException: msg".
+	nodeErrorRe = regexp.MustCompile(`^\s*(?:Uncaught )?((?:[A-Z][A-Za-z0-9_$]*)?(?:Error|Exception))(?: \[([A-Z0-9_]+)\])?(?::(?: (.*))?)?$`)
+)
+
+type nodeParser struct {
+	// header location and caret, before the error line
+	hdrState int // 0 none, 1 got "file:line", 2 got the source line, 3 got the caret
+	hdrFile  string
+	hdrLine  int
+	caretCol int // 0-based, -1 unknown
+	caretLen int
+
+	inError   bool
+	message   string
+	code      string
+	preFrames int // lines between the error line and the first frame
+	frames    []Related
+
+	nodemonStarted    bool
+	nodemonRestarting bool
+}
+
+func (p *nodeParser) Name() string { return "node" }
+
+func (p *nodeParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	if claimed {
+		p.end(env, out)
+		p.hdrState = 0
+		return false
+	}
+	if len(line) > 0 && (line[0] == '[' || line[0] == 'R') && p.cycle(line, env, out) {
+		return true
+	}
+	if p.inError {
+		if nodeIsFrame(line) {
+			if f, ok := jsParseAtFrame(line, env); ok && len(p.frames) < 64 {
+				p.frames = append(p.frames, f)
+			}
+			p.preFrames = -1
+			return true
+		}
+		// Multi-line messages ("Require stack:", assertion diffs) come
+		// before the first frame; they are left to other parsers, since
+		// an "XError: msg" line alone may be another tool's (Python's).
+		// Anything else after frames ends the block.
+		if p.preFrames >= 0 && p.preFrames < 40 && !nodeMaybeError(line) {
+			if strings.TrimSpace(line) != "" {
+				p.preFrames++
+			}
+			return false
+		}
+		p.end(env, out)
+	}
+	switch p.hdrState {
+	case 1:
+		// The source line: not claimed, it may be anything.
+		p.hdrState = 2
+		return false
+	case 2:
+		if col, n, ok := jsCaret(line, '^'); ok {
+			p.caretCol, p.caretLen = col, n
+			p.hdrState = 3
+			return true
+		}
+		p.hdrState = 0
+	case 3:
+		if line == "" {
+			return false
+		}
+		if nodeMaybeError(line) && p.start(line, out) {
+			return true
+		}
+		p.hdrState = 0
+	}
+	if nodeMaybeError(line) {
+		p.start(line, out)
+		return false
+	}
+	if n := len(line); n > 2 && line[n-1] >= '0' && line[n-1] <= '9' && (line[0] == '/' || strings.HasPrefix(line, "file://")) {
+		if path, ln, col, ok := jsSplitLoc(line); ok && col == 0 {
+			if abs, ok := env.Resolve(path); ok {
+				p.hdrState, p.hdrFile, p.hdrLine, p.caretCol, p.caretLen = 1, abs, ln, -1, 0
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func nodeIsFrame(line string) bool {
+	t := strings.TrimLeft(line, " \t")
+	return len(t) < len(line) && strings.HasPrefix(t, "at ")
+}
+
+// nodeMaybeError is the cheap test before nodeErrorRe: an error name starts
+// the (trimmed) line with a capital letter.
+func nodeMaybeError(line string) bool {
+	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	if i == len(line) || line[i] < 'A' || line[i] > 'Z' || len(line) > 4096 {
+		return false
+	}
+	return strings.Contains(line, "Error") || strings.Contains(line, "Exception")
+}
+
+func (p *nodeParser) start(line string, out *Output) bool {
+	m := nodeErrorRe.FindStringSubmatch(line)
+	if m == nil {
+		return false
+	}
+	p.inError, p.preFrames, p.frames = true, 0, p.frames[:0]
+	p.code = m[2]
+	p.message = m[1]
+	if m[3] != "" {
+		p.message += ": " + strings.TrimSpace(m[3])
+	}
+	if p.hdrState == 3 {
+		jsRaise(out, LevelError)
+	}
+	return true
+}
+
+func (p *nodeParser) cycle(line string, env *Env, out *Output) bool {
+	switch {
+	case strings.HasPrefix(line, "[nodemon] restarting"):
+		p.nodemonRestarting = true
+	case strings.HasPrefix(line, "[nodemon] starting `"):
+		// The first start is no new cycle, nor the start that follows
+		// "restarting" (that one began the cycle already).
+		first, restarting := !p.nodemonStarted, p.nodemonRestarting
+		p.nodemonStarted, p.nodemonRestarting = true, false
+		if first || restarting {
+			return true
+		}
+	case strings.HasPrefix(line, "Restarting '") && strings.HasSuffix(line, "'"): // node --watch
+	default:
+		return false
+	}
+	p.end(env, out)
+	p.hdrState = 0
+	out.CycleStart = true
+	return true
+}
+
+func (p *nodeParser) end(env *Env, out *Output) {
+	if !p.inError {
+		return
+	}
+	p.inError = false
+	hdr := p.hdrState == 3
+	p.hdrState = 0
+	prob := Problem{Severity: Error, Message: p.message, Source: "node", Code: p.code}
+	switch {
+	case len(p.frames) > 0:
+		prob.Location = p.frames[0].Location
+		prob.Related = append([]Related(nil), p.frames[1:]...)
+		if hdr && p.hdrFile == prob.File && p.hdrLine == prob.Line && p.caretLen > 1 && p.caretCol+1 == prob.Column {
+			prob.EndLine, prob.EndColumn = prob.Line, prob.Column+p.caretLen
+		}
+	case hdr && env.exists(p.hdrFile):
+		prob.File, prob.Line = p.hdrFile, p.hdrLine
+		if p.caretCol >= 0 {
+			prob.Column = p.caretCol + 1
+			if p.caretLen > 1 {
+				prob.EndLine, prob.EndColumn = prob.Line, prob.Column+p.caretLen
+			}
+		}
+	default:
+		return
+	}
+	out.Problems = append(out.Problems, prob)
+}
+
+func (p *nodeParser) Flush(env *Env, out *Output) {
+	p.end(env, out)
+	p.hdrState = 0
+}
+
+// jsParseAtFrame reads a V8 stack frame "    at fn (loc)" or "    at loc"
+// and returns it when loc is an existing file in the workspace.
+func jsParseAtFrame(line string, env *Env) (Related, bool) {
+	t := strings.TrimSpace(line)
+	t = strings.TrimPrefix(t, "at ")
+	t = strings.TrimSuffix(t, " {") // the error's own properties follow
+	fn := ""
+	loc := t
+	if strings.HasSuffix(t, ")") {
+		if i := strings.LastIndex(t, " ("); i >= 0 {
+			fn, loc = t[:i], t[i+2:len(t)-1]
+		}
+	}
+	return jsFrameAt(fn, loc, env)
+}
+
+// jsFrameAt resolves "path:line:col" of a stack frame of function fn.
+func jsFrameAt(fn, loc string, env *Env) (Related, bool) {
+	path, ln, col, ok := jsSplitLoc(loc)
+	if !ok || path == "" || path[0] == '<' || path[0] == '[' {
+		return Related{}, false
+	}
+	abs, ok := env.ResolveExisting(path)
+	if !ok {
+		return Related{}, false
+	}
+	msg := "called from here"
+	if fn != "" {
+		msg = "at " + strings.TrimPrefix(fn, "async ")
+	}
+	return Related{Location: Location{File: abs, Line: ln, Column: col}, Message: msg}, true
+}
+
+// jsSplitLoc splits "path:line:col" or "path:line" (col is then 0).
+func jsSplitLoc(s string) (path string, line, col int, ok bool) {
+	i := strings.LastIndexByte(s, ':')
+	if i <= 0 {
+		return "", 0, 0, false
+	}
+	last, ok := jsAtoi(s[i+1:])
+	if !ok {
+		return "", 0, 0, false
+	}
+	j := strings.LastIndexByte(s[:i], ':')
+	if j > 0 {
+		if l, ok := jsAtoi(s[j+1 : i]); ok {
+			return s[:j], l, last, l > 0
+		}
+	}
+	return s[:i], last, 0, last > 0
+}
+
+// jsAtoi parses a small non-negative decimal number.
+func jsAtoi(s string) (int, bool) {
+	if s == "" || len(s) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// jsCaret reports the 0-based offset and length of a run of mark characters
+// on a line made only of spaces and that mark ("      ^", "  ~~~~").
+func jsCaret(line string, mark byte) (col, n int, ok bool) {
+	col = -1
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case ' ', '\t':
+			if col >= 0 && n > 0 && i > col+n-1 {
+				// trailing spaces after the run are fine
+				continue
+			}
+		case mark:
+			if col < 0 {
+				col = i
+			} else if i != col+n {
+				return 0, 0, false
+			}
+			n++
+		default:
+			return 0, 0, false
+		}
+	}
+	return col, n, col >= 0
+}
+
+// jsRaise raises the level of the current line.
+func jsRaise(out *Output, lv Level) {
+	if lv > out.Level {
+		out.Level = lv
+	}
+}

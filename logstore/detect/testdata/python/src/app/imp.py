@@ -1,0 +1,2 @@
+import lib.calc
+from lib import missing_thing
