@@ -42,6 +42,7 @@ func init() {
 var (
 	esbuildHeadRe = regexp.MustCompile(`^(\s*)(?:✘|▲|X|>) \[(ERROR|WARNING)\] (.*?)(?: \[([a-z0-9-]+)\])?$`)
 	esbuildLocRe  = regexp.MustCompile(`^\s+(\S.*?):(\d+):(\d+):$`)
+	esbuildOldRe  = regexp.MustCompile(`^> (\S.*?):(\d+):(\d+): (error|warning): (.*)$`)
 	esbuildAPIRe  = regexp.MustCompile(`^\s*(\S.*?):(\d+):(\d+): (ERROR|WARNING): (.*)$`)
 	viteFileRe    = regexp.MustCompile(`^\s*[Ff]ile: (\S.*?)(?::(\d+):(\d+))?\s*$`)
 	rollupLocRe   = regexp.MustCompile(`^\s*(\S.*?) \((\d+):(\d+)\)(?:: (.*))?$`)
@@ -109,6 +110,9 @@ func (p *esbuildParser) Feed(line string, claimed bool, env *Env, out *Output) b
 		}
 		return false
 	case 0xe2, 'X', '>': // ✘ ▲ (and the ASCII forms of old Windows consoles)
+		if strings.HasPrefix(t, "> ") && !strings.HasPrefix(t, "> [") {
+			return p.old(t, env, out)
+		}
 		if !strings.HasPrefix(t, "✘ [") && !strings.HasPrefix(t, "▲ [") && !strings.HasPrefix(t, "X [") && !strings.HasPrefix(t, "> [") {
 			return false
 		}
@@ -143,6 +147,25 @@ func (p *esbuildParser) Feed(line string, claimed bool, env *Env, out *Output) b
 		return true
 	}
 	return false
+}
+
+// old reads esbuild < 0.14's one-line form " > src/a.js:2:12: error: msg".
+func (p *esbuildParser) old(t string, env *Env, out *Output) bool {
+	m := esbuildOldRe.FindStringSubmatch(t)
+	if m == nil {
+		return false
+	}
+	loc, ok := bundlerLoc(env, m[1], m[2], m[3])
+	if !ok {
+		return false
+	}
+	sev := Error
+	if m[4] == "warning" {
+		sev = Warning
+	}
+	out.Problems = append(out.Problems, Problem{Location: loc, Severity: sev, Message: m[5], Source: "esbuild"})
+	jsRaise(out, severityLevel(sev))
+	return true
 }
 
 // body reads the location, snippet and notes of a message.

@@ -82,3 +82,8 @@ func TestViteHMRStartsCycle(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 }
+
+func TestEsbuildOldFormat(t *testing.T) {
+	p := jsOne(t, jsDetect(t, "/ws", ` > src/a.js:2:12: error: Expected ";" but found "x"`, "    2 │   return x +;", "      ╵             ^"))
+	jsWant(t, p, "/ws/src/a.js", 2, 13, "esbuild", `Expected ";" but found "x"`)
+}

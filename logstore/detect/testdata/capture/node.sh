@@ -45,11 +45,17 @@ T
 cat > src/syntax.js <<'T'
 const a = {;
 T
+npm pkg set type=commonjs >/dev/null
+cat > src/esm.js <<'T'
+import { readFileSync } from "node:fs";
+console.log(readFileSync);
+T
 save() { sed "s#$root#\$ROOT#g" > "$out/$1.in"; }
 node src/app.js 2>&1 | save uncaught || true
 node src/app.js lib 2>&1 | save uncaught-in-lib || true
 node src/reject.mjs 2>&1 | save rejection-esm || true
 node src/syntax.js 2>&1 | save syntax || true
+node src/esm.js 2>&1 | save esm-syntax-in-cjs || true
 (cd src && node app.js 2>&1 | save uncaught-subdir) || true
 echo src > "$out/uncaught-subdir.dir"
 node -e 'Promise.reject(new Error("plain rejection"))' 2>&1 | save rejection-eval || true
