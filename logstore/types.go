@@ -54,6 +54,12 @@ type Line struct {
 }
 
 // Query selects entries. Zero values mean "any".
+//
+// The result holds the entries with Seq > AfterSeq that match every filter,
+// in ascending sequence order, at most Limit of them, the oldest first: a
+// client pages forward by passing the Seq of the last entry it got as the
+// next AfterSeq; a page shorter than Limit means it reached the newest
+// entry. Tail asks for the newest matches instead (a "last lines" view).
 type Query struct {
 	ProcessID string
 	AfterSeq  uint64
@@ -62,6 +68,9 @@ type Query struct {
 	HasLevel  bool   // filter on Level (entries at that level or above)
 	Text      string // substring, case-insensitive
 	Regexp    string // Go regexp; an invalid one is an error
+	// Tail asks for the newest Limit matching entries (still returned
+	// oldest first) instead of the oldest ones after AfterSeq.
+	Tail bool
 }
 
 // Result of a query: entries in sequence order, the newest sequence number
@@ -98,7 +107,8 @@ type CycleStarted struct {
 	ProcessID string
 }
 
-// LinesAppended carries a stored batch, for live log views.
+// LinesAppended carries a stored batch, for live log views. Entries is
+// shared with the store's ring: read it, never modify it.
 type LinesAppended struct {
 	ProcessID string
 	Entries   []Entry
@@ -113,12 +123,17 @@ type Config struct {
 	QuietFlush time.Duration
 	// Matchers are extra parsers from user configuration.
 	Matchers []func() detect.Parser
+	// MaxProblems bounds a process's problem set (the first ones are kept:
+	// later errors are often consequences). Default 1000.
+	MaxProblems int
 }
 
-// Stats of the store.
+// Stats of the store (brummer/stats shows them as JSON).
 type Stats struct {
-	Entries int
-	Bytes   int64
-	Dropped uint64
-	LastSeq uint64
+	Entries int    `json:"entries"`
+	Bytes   int64  `json:"bytes"`
+	Dropped uint64 `json:"dropped"`
+	LastSeq uint64 `json:"lastSeq"`
+	// PublishErrors counts events the bus refused (closed).
+	PublishErrors uint64 `json:"publishErrors"`
 }

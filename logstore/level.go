@@ -1,0 +1,135 @@
+package logstore
+
+import (
+	"encoding/binary"
+	"strings"
+	"unsafe"
+
+	"github.com/brummer-dev/brummer/logstore/detect"
+)
+
+// wordLevel gives a line the level its plain words claim when no parser
+// recognised it: "error", "Error", "ERROR", "ERR!" are errors; "warning",
+// "Warning", "WARNING", "warn", "WARN" are warnings. A word only counts
+// between boundaries (start, space, brackets, parentheses before; end, space,
+// ':', '!', brackets, parentheses, ',' after), so "errors", "error.ts",
+// "no-warning-comments" or "ERR_MODULE" do not count: "Found 0 errors" must
+// stay info. An error class such as "TypeError:" counts too. Every word
+// contains "rr" or "arn" in some case: a SWAR scan for those lets most
+// lines out after one pass, and only the rest get the exact search.
+func wordLevel(s string) detect.Level {
+	if !mayHaveLevelWord(s) {
+		return detect.LevelInfo
+	}
+	if hasWordAt(s, "rr", 1, "error", "Error") || hasWordAt(s, "RR", 1, "ERROR", "ERR!") {
+		return detect.LevelError
+	}
+	if hasWordAt(s, "arn", 1, "warning", "Warning", "warn", "Warn") || hasWordAt(s, "ARN", 1, "WARNING", "WARN") {
+		return detect.LevelWarn
+	}
+	return detect.LevelInfo
+}
+
+// mayHaveLevelWord reports whether s contains "rr" or "arn" in any ASCII
+// case, eight bytes per step (SWAR): every level word contains one of them,
+// and most lines contain neither, so they skip the exact search.
+func mayHaveLevelWord(s string) bool {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+		lower = 0x2020202020202020
+		rs    = 'r' * ones
+		as    = 'a' * ones
+		ns    = 'n' * ones
+	)
+	// A read-only byte view of s, so the loads below compile to single
+	// 8-byte loads.
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	i := 0
+	for ; i+10 <= len(b); i += 8 {
+		w0 := binary.LittleEndian.Uint64(b[i:]) | lower
+		w1 := binary.LittleEndian.Uint64(b[i+1:]) | lower
+		w2 := binary.LittleEndian.Uint64(b[i+2:]) | lower
+		r1 := w1 ^ rs
+		rr := (w0 ^ rs) | r1
+		arn := (w0 ^ as) | r1 | (w2 ^ ns)
+		// A zero byte in rr or arn marks a match (the classic
+		// has-zero-byte test; its rare false positives only cost the
+		// exact search).
+		if ((rr-ones)&^rr|(arn-ones)&^arn)&highs != 0 {
+			return true
+		}
+	}
+	for ; i+1 < len(s); i++ {
+		a, b := s[i]|0x20, s[i+1]|0x20
+		if b == 'r' && (a == 'r' || a == 'a' && i+2 < len(s) && s[i+2]|0x20 == 'n') {
+			return true
+		}
+	}
+	return false
+}
+
+// hasWordAt finds every occurrence of probe (which sits back bytes into the
+// words) and checks whether one of words starts there as a whole word.
+func hasWordAt(s, probe string, back int, words ...string) bool {
+	off := 0
+	for {
+		i := strings.Index(s[off:], probe)
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 1
+		start := i - back
+		if start < 0 {
+			continue
+		}
+		rest := s[start:]
+		if start > 0 && !wordBoundaryBefore(s[start-1]) {
+			if strings.HasPrefix(rest, "Error:") && isErrorClass(s, start) {
+				return true
+			}
+			continue
+		}
+		for _, w := range words {
+			if !strings.HasPrefix(rest, w) {
+				continue
+			}
+			// "ERR!" carries its own boundary.
+			if w[len(w)-1] == '!' || len(rest) == len(w) || wordBoundaryAfter(rest[len(w)]) {
+				return true
+			}
+		}
+	}
+}
+
+// isErrorClass reports whether the "Error:" at i ends a JavaScript or
+// Python error class that opens a message, as in "TypeError: ..." or
+// "Uncaught ReferenceError: ...": a capitalised word ending in "Error".
+func isErrorClass(s string, i int) bool {
+	j := i
+	for j > 0 && isIdentByte(s[j-1]) {
+		j--
+	}
+	return j < i && 'A' <= s[j] && s[j] <= 'Z' && (j == 0 || wordBoundaryBefore(s[j-1]))
+}
+
+func isIdentByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '$'
+}
+
+func wordBoundaryBefore(c byte) bool {
+	switch c {
+	case ' ', '\t', '[', '(', '<', '>', ':', '|', '*', '!':
+		return true
+	}
+	return false
+}
+
+func wordBoundaryAfter(c byte) bool {
+	switch c {
+	case ' ', '\t', ':', '!', ']', ')', '>', ',', '|':
+		return true
+	}
+	return false
+}

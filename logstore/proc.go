@@ -1,0 +1,229 @@
+package logstore
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/brummer-dev/brummer/eventbus"
+	"github.com/brummer-dev/brummer/logstore/detect"
+)
+
+// proc is the detection state of one process. procmgr appends from two
+// reader goroutines (stdout, stderr) and the quiet timer flushes from a
+// third; mu serializes them so each stream's lines reach the detector in
+// order and events leave in the order they were derived.
+type proc struct {
+	s  *Store
+	id string
+
+	mu         sync.Mutex
+	env        detect.Env
+	det        *detect.Detector
+	problems   []detect.Problem
+	urls       map[string]struct{} // origins already announced
+	timer      *time.Timer         // quiet flush; created on the first batch
+	lastAppend time.Time           // monotonic time of the last batch
+	dirty      bool                // lines fed since the last flush
+	urlBuf     []string
+
+	// outbox holds derived events until they are published. Whoever finds
+	// it idle drains it, outside mu, so no lock is held while publishing and
+	// the order of one process's events is kept.
+	outMu    sync.Mutex
+	outbox   []eventbus.Event
+	spare    []eventbus.Event
+	draining bool
+}
+
+func newProc(s *Store, id string, env detect.Env) *proc {
+	return &proc{s: s, id: id, env: env, det: detect.NewDetector(env, s.newParsers())}
+}
+
+// append runs detection over a batch, stores it and queues the events.
+func (p *proc) append(stream Stream, lines []Line) {
+	entries := make([]Entry, len(lines))
+	var evs [4]eventbus.Event
+	events := evs[:0]
+
+	p.mu.Lock()
+	now := time.Now()
+	changed, cycle := false, false
+	urls := p.urlBuf[:0]
+	for i := range lines {
+		text := lines[i].Text
+		out := p.det.Feed(text)
+		if out.CycleStart {
+			// out.Problems belong to the cycle that just ended, which the
+			// new one replaces: the set starts empty.
+			clear(p.problems)
+			p.problems = p.problems[:0]
+			changed, cycle = true, true
+		} else if len(out.Problems) > 0 && p.addProblemsLocked(out.Problems) {
+			changed = true
+		}
+		lvl := out.Level
+		if out.CycleStart {
+			// The level came from the ending cycle's flushed problems,
+			// not from this status line.
+			lvl = detect.LevelInfo
+		}
+		if lvl != detect.LevelError {
+			lvl = max(lvl, wordLevel(text))
+		}
+		t := lines[i].Time
+		if t.IsZero() {
+			t = now
+		}
+		entries[i] = Entry{ProcessID: p.id, Time: t, Stream: stream, Text: text, Level: lvl}
+		urls = findURLs(urls, text)
+	}
+	p.dirty = true
+	p.lastAppend = now
+	p.s.insert(entries)
+
+	if cycle {
+		events = append(events, p.event(TopicCycleStarted, eventbus.Medium, CycleStarted{ProcessID: p.id}))
+	}
+	if changed {
+		events = append(events, p.problemsEventLocked())
+	}
+	for _, u := range urls {
+		if p.rememberURLLocked(u) {
+			events = append(events, p.event(TopicURLDetected, eventbus.Medium, URLDetected{ProcessID: p.id, URL: u}))
+		}
+	}
+	clear(urls)
+	p.urlBuf = urls[:0]
+	events = append(events, p.event(TopicLinesAppended, eventbus.Low, LinesAppended{ProcessID: p.id, Entries: entries}))
+	p.armLocked()
+	p.queueLocked(events)
+	p.mu.Unlock()
+}
+
+// flush ends the detector's pending blocks: on quiet time, or now because
+// the process ended.
+func (p *proc) flush(ended bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ended {
+		if p.timer != nil {
+			p.timer.Stop()
+		}
+	} else if p.s.closed.Load() || time.Since(p.lastAppend) < p.s.quiet {
+		// A batch arrived while this timer fired; it re-armed the timer.
+		return
+	}
+	if !p.dirty {
+		return
+	}
+	p.dirty = false
+	out := p.det.Flush()
+	if len(out.Problems) > 0 && p.addProblemsLocked(out.Problems) {
+		p.queueLocked([]eventbus.Event{p.problemsEventLocked()})
+	}
+}
+
+// reset drops the process's problems (and seen URLs) and starts detection
+// afresh: a new detector forgets the de-duplication of the old cycle.
+func (p *proc) reset(urls bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.det = detect.NewDetector(p.env, p.s.newParsers())
+	p.dirty = false
+	clear(p.problems)
+	p.problems = p.problems[:0]
+	if urls {
+		p.urls = nil
+	}
+	p.queueLocked([]eventbus.Event{p.problemsEventLocked()})
+}
+
+// armLocked (re)starts the quiet timer: one timer per process, reset per
+// batch, so quiet output costs nothing and no goroutine waits.
+func (p *proc) armLocked() {
+	if p.s.closed.Load() {
+		return
+	}
+	if p.timer == nil {
+		p.timer = time.AfterFunc(p.s.quiet, p.onQuiet)
+		return
+	}
+	p.timer.Reset(p.s.quiet)
+}
+
+func (p *proc) onQuiet() {
+	p.flush(false)
+	p.drain()
+}
+
+// addProblemsLocked adds new problems up to the store's bound and reports
+// whether the set changed. The detector de-duplicates within a cycle and
+// reuses its buffers, so problems are copied (Related too).
+func (p *proc) addProblemsLocked(ps []detect.Problem) bool {
+	added := false
+	for _, pr := range ps {
+		if len(p.problems) >= p.s.maxProbs {
+			break
+		}
+		pr.Related = slices.Clone(pr.Related)
+		p.problems = append(p.problems, pr)
+		added = true
+	}
+	return added
+}
+
+// rememberURLLocked reports whether u is the first URL of its origin for
+// this process. A server that logs request URLs after its banner must not
+// announce (and get a proxy for) every path.
+func (p *proc) rememberURLLocked(u string) bool {
+	origin := urlOrigin(u)
+	if _, seen := p.urls[origin]; seen || len(p.urls) >= maxURLsPerProcess {
+		return false
+	}
+	if p.urls == nil {
+		p.urls = map[string]struct{}{}
+	}
+	p.urls[origin] = struct{}{}
+	return true
+}
+
+func (p *proc) problemsEventLocked() eventbus.Event {
+	return p.event(TopicProblemsChanged, eventbus.Medium, ProblemsChanged{ProcessID: p.id, Problems: cloneProblems(p.problems)})
+}
+
+func (p *proc) event(t eventbus.Topic, prio eventbus.Priority, payload any) eventbus.Event {
+	return eventbus.Event{Topic: t, Key: p.id, Priority: prio, Payload: payload}
+}
+
+// queueLocked moves events to the outbox while mu is still held, so two
+// appenders cannot swap the order of their events.
+func (p *proc) queueLocked(events []eventbus.Event) {
+	p.outMu.Lock()
+	p.outbox = append(p.outbox, events...)
+	p.outMu.Unlock()
+}
+
+// drain publishes the outbox unless another goroutine is already doing so
+// (it will pick up these events too).
+func (p *proc) drain() {
+	p.outMu.Lock()
+	if p.draining {
+		p.outMu.Unlock()
+		return
+	}
+	p.draining = true
+	for len(p.outbox) > 0 {
+		batch := p.outbox
+		p.outbox = p.spare[:0]
+		p.outMu.Unlock()
+		for i := range batch {
+			p.s.publish(batch[i])
+		}
+		clear(batch)
+		p.outMu.Lock()
+		p.spare = batch[:0]
+	}
+	p.draining = false
+	p.outMu.Unlock()
+}

@@ -1,0 +1,256 @@
+package logstore
+
+import "sort"
+
+// entryOverhead approximates what one stored entry costs besides its text:
+// the Entry, its slot in the ring and its sequence number in the
+// per-process index.
+// MaxBytes bounds the sum of len(Text)+entryOverhead over live entries.
+const entryOverhead = 96
+
+// slot is one place in the ring. It points into the batch the entry came
+// with (the same array the LinesAppended event carries, immutable once
+// stored), so storing a line writes one pointer instead of copying the
+// entry. A cleared entry leaves its slot empty (dead) until the ring
+// overwrites it: removing from the middle of a ring would cost a copy of
+// everything after it. Batches belong to one process, so clearing a
+// process leaves no live slot holding on to its batches.
+type slot struct {
+	e    *Entry
+	dead bool
+}
+
+func entrySize(e *Entry) int64 { return int64(len(e.Text)) + entryOverhead }
+
+// ring holds entries with consecutive sequence numbers: the oldest slot has
+// seq first, the newest first+n-1, so a sequence number maps to its slot in
+// O(1). The buffer grows by doubling up to max, so a store that sees little
+// output never allocates max slots. Guarded by Store.mu.
+type ring struct {
+	buf   []slot
+	start int    // index of the oldest slot
+	n     int    // slots in use (live and dead)
+	first uint64 // seq of the oldest slot; next seq when empty
+
+	max      int
+	maxBytes int64
+
+	live    int   // entries not cleared
+	bytes   int64 // size of live entries
+	dropped uint64
+	lastSeq uint64
+
+	// byProc lists each process's live entries in sequence order. Entries
+	// leave it from the front (overwritten) or all at once (cleared).
+	byProc map[string]*seqQueue
+}
+
+func newRing(maxEntries int, maxBytes int64) *ring {
+	return &ring{max: maxEntries, maxBytes: maxBytes, first: 1, byProc: map[string]*seqQueue{}}
+}
+
+func (r *ring) at(seq uint64) *slot {
+	i := r.start + int(seq-r.first)
+	if i >= len(r.buf) {
+		i -= len(r.buf)
+	}
+	return &r.buf[i]
+}
+
+// push stores e (its Seq is assigned here; e must not change afterwards)
+// and evicts the oldest entries that no longer fit.
+func (r *ring) push(e *Entry) {
+	if r.n == r.max {
+		r.evictOldest()
+	}
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	r.lastSeq = r.first + uint64(r.n)
+	e.Seq = r.lastSeq
+	i := r.start + r.n
+	if i >= len(r.buf) {
+		i -= len(r.buf)
+	}
+	r.buf[i] = slot{e: e}
+	r.n++
+	r.live++
+	r.bytes += entrySize(e)
+	q := r.byProc[e.ProcessID]
+	if q == nil {
+		q = &seqQueue{}
+		r.byProc[e.ProcessID] = q
+	}
+	q.push(e.Seq)
+	// Keep at least the newest entry even when it alone exceeds maxBytes.
+	for r.bytes > r.maxBytes && r.n > 1 {
+		r.evictOldest()
+	}
+}
+
+func (r *ring) grow() {
+	size := max(64, 2*len(r.buf))
+	size = min(size, r.max)
+	r.resize(size)
+}
+
+// resize moves the slots in use to a new buffer of size slots (>= n).
+func (r *ring) resize(size int) {
+	buf := make([]slot, size)
+	k := copy(buf, r.buf[r.start:min(len(r.buf), r.start+r.n)])
+	if k < r.n {
+		copy(buf[k:], r.buf[:r.n-k])
+	}
+	r.buf = buf
+	r.start = 0
+}
+
+func (r *ring) evictOldest() {
+	s := &r.buf[r.start]
+	if !s.dead {
+		r.dropped++
+		r.live--
+		r.bytes -= entrySize(s.e)
+		if q := r.byProc[s.e.ProcessID]; q != nil {
+			q.popFront()
+			if q.len() == 0 {
+				delete(r.byProc, s.e.ProcessID)
+			}
+		}
+	}
+	*s = slot{}
+	r.start++
+	if r.start == len(r.buf) {
+		r.start = 0
+	}
+	r.n--
+	r.first++
+}
+
+// setLimits applies new bounds; shrinking drops the oldest entries (counted)
+// and releases the slots beyond the new maximum.
+func (r *ring) setLimits(maxEntries int, maxBytes int64) {
+	r.max, r.maxBytes = maxEntries, maxBytes
+	for r.n > 0 && (r.n > r.max || r.bytes > r.maxBytes && r.n > 1) {
+		r.evictOldest()
+	}
+	if len(r.buf) > r.max {
+		r.resize(r.max)
+	}
+}
+
+// clearProc drops the live entries of one process. Their slots stay (dead)
+// until overwritten, so sequence numbers keep mapping to slots.
+func (r *ring) clearProc(id string) {
+	q := r.byProc[id]
+	if q == nil {
+		return
+	}
+	for _, seq := range q.seqs[q.head:] {
+		s := r.at(seq)
+		r.live--
+		r.bytes -= entrySize(s.e)
+		*s = slot{dead: true}
+	}
+	delete(r.byProc, id)
+}
+
+// clearAll drops every entry; sequence numbers continue where they were.
+func (r *ring) clearAll() {
+	clear(r.buf)
+	r.start, r.n, r.live, r.bytes = 0, 0, 0, 0
+	r.first = r.lastSeq + 1
+	r.byProc = map[string]*seqQueue{}
+}
+
+// copyAfter appends to dst the live entries with seq > after, oldest
+// first, visiting at most budget slots (so a reader holds the lock for a
+// bounded time). It returns the cursor to continue from and whether more
+// entries may follow.
+func (r *ring) copyAfter(dst []Entry, proc string, after uint64, budget int) ([]Entry, uint64, bool) {
+	if proc != "" {
+		q := r.byProc[proc]
+		if q == nil {
+			return dst, after, false
+		}
+		seqs := q.seqs[q.head:]
+		i := sort.Search(len(seqs), func(i int) bool { return seqs[i] > after })
+		end := min(len(seqs), i+budget)
+		for _, seq := range seqs[i:end] {
+			dst = append(dst, *r.at(seq).e)
+		}
+		if end > i {
+			after = seqs[end-1]
+		}
+		return dst, after, end < len(seqs)
+	}
+	seq := max(after+1, r.first)
+	last := r.first + uint64(r.n) // exclusive
+	for ; seq < last && budget > 0; seq++ {
+		budget--
+		if s := r.at(seq); !s.dead {
+			dst = append(dst, *s.e)
+		}
+	}
+	return dst, seq - 1, seq < last
+}
+
+// copyBefore is copyAfter backwards: live entries with after < seq < before,
+// the newest ones, appended in ascending order. It returns the cursor
+// (the smallest seq visited) and whether older entries may follow.
+func (r *ring) copyBefore(dst []Entry, proc string, after, before uint64, budget int) ([]Entry, uint64, bool) {
+	if proc != "" {
+		q := r.byProc[proc]
+		if q == nil {
+			return dst, before, false
+		}
+		seqs := q.seqs[q.head:]
+		lo := sort.Search(len(seqs), func(i int) bool { return seqs[i] > after })
+		hi := sort.Search(len(seqs), func(i int) bool { return seqs[i] >= before })
+		from := max(lo, hi-budget)
+		for _, seq := range seqs[from:hi] {
+			dst = append(dst, *r.at(seq).e)
+		}
+		if hi > from {
+			before = seqs[from]
+		}
+		return dst, before, from > lo
+	}
+	last := r.first + uint64(r.n) // exclusive
+	hi := min(before, last)
+	lo := max(after+1, r.first)
+	if hi <= lo {
+		return dst, before, false
+	}
+	from := lo
+	if hi-lo > uint64(budget) {
+		from = hi - uint64(budget)
+	}
+	for seq := from; seq < hi; seq++ {
+		if s := r.at(seq); !s.dead {
+			dst = append(dst, *s.e)
+		}
+	}
+	return dst, from, from > lo
+}
+
+// seqQueue is a FIFO of sequence numbers that pops from the front without
+// moving the rest every time.
+type seqQueue struct {
+	seqs []uint64
+	head int
+}
+
+func (q *seqQueue) len() int        { return len(q.seqs) - q.head }
+func (q *seqQueue) push(seq uint64) { q.seqs = append(q.seqs, seq) }
+
+func (q *seqQueue) popFront() {
+	q.head++
+	// Compact once the popped prefix dominates, so memory follows the
+	// live length and each element moves O(1) times on average.
+	if q.head >= 64 && q.head*2 >= len(q.seqs) {
+		n := copy(q.seqs, q.seqs[q.head:])
+		q.seqs = q.seqs[:n]
+		q.head = 0
+	}
+}
