@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -82,6 +83,10 @@ func catPipe(b *testing.B, path string) (*exec.Cmd, *os.File) {
 func BenchmarkReader(b *testing.B) {
 	const size = 64 << 20
 	path, nlines := logFile(b, size)
+	// The GC setting brummer's main runs with (cmd/brummer tuneGC).
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	var tCopy, tLoop, tReader, tManager time.Duration
 	m := New(Config{}, nil, nil, nil)
 	m.supervised = supervisorEnabled.Load()

@@ -5,6 +5,7 @@ import (
 	"os"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // TruncationMarker ends the text of a line cut at Config.MaxLineBytes.
@@ -36,6 +37,11 @@ type lineReader struct {
 	// pendColor remembers escapes seen in parts of the pending line that
 	// CR folding already dropped.
 	pendColor bool
+	// arena holds the text of the plain lines of one read: one allocation
+	// per batch instead of one per line. It is sized up front and never
+	// grows, so the strings made from it stay valid and immutable; a line
+	// kept alone keeps at most one read's worth (64 KiB) alive.
+	arena []byte
 }
 
 func newLineReader(id string, stream Stream, sink Sink, maxLine int) *lineReader {
@@ -95,6 +101,8 @@ func (r *lineReader) feed(chunk []byte, now time.Time) []Line {
 		return out
 	}
 	out = make([]Line, 0, n+1)
+	r.arena = make([]byte, 0, len(chunk)+len(*r.pend))
+	defer func() { r.arena = nil }()
 	for len(chunk) > 0 {
 		i := bytes.IndexByte(chunk, '\n')
 		if i < 0 {
@@ -185,7 +193,7 @@ func (r *lineReader) line(raw []byte, now time.Time, truncated bool) Line {
 	folded := foldCR(raw)
 	if !truncated && !r.pendColor && plain(folded) &&
 		(len(folded) == len(raw) || bytes.IndexByte(raw, 0x1b) < 0) {
-		return Line{Text: string(folded), Time: now}
+		return Line{Text: r.text(folded), Time: now}
 	}
 	// Escapes in states the line was folded past still made it colored.
 	color := r.pendColor || (len(folded) < len(raw) && bytes.IndexByte(raw, 0x1b) >= 0)
@@ -195,4 +203,17 @@ func (r *lineReader) line(raw []byte, now time.Time, truncated bool) Line {
 	}
 	*r.scratch = s
 	return Line{Text: string(s), Time: now, Color: color || c, Truncated: truncated}
+}
+
+// text returns b as a string, carved from the batch arena when it has room.
+func (r *lineReader) text(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	start := len(r.arena)
+	if cap(r.arena)-start < len(b) {
+		return string(b)
+	}
+	r.arena = append(r.arena, b...)
+	return unsafe.String(&r.arena[start], len(b))
 }
