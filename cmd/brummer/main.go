@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/brummer-dev/brummer/procmgr"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -25,6 +27,10 @@ var subcommands = map[string]subcommand{
 }
 
 func main() {
+	// Scripts run under a supervisor that is this program started again
+	// (so that no script outlives brummer, even after SIGKILL); it must take
+	// over before anything else runs.
+	procmgr.MaybeSupervise()
 	tuneGC()
 	os.Exit(dispatch(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

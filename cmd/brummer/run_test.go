@@ -18,6 +18,7 @@ import (
 
 	"github.com/brummer-dev/brummer/core"
 	"github.com/brummer-dev/brummer/logstore"
+	"github.com/brummer-dev/brummer/procmgr"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -29,6 +30,9 @@ var brummerBin string
 const waitLimit = 60 * time.Second
 
 func TestMain(m *testing.M) {
+	// In-process tests start scripts too: their supervisor is this test
+	// binary started again.
+	procmgr.MaybeSupervise()
 	dir, err := os.MkdirTemp("", "brummer-cmd-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

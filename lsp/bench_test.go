@@ -1,0 +1,227 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/brummer-dev/brummer/core"
+)
+
+func needNode(b *testing.B) {
+	if _, err := exec.LookPath("node"); err != nil {
+		b.Skip("node is not installed")
+	}
+}
+
+// errorScript prints n tsc-watch cycles, one error each, every 5 ms; the
+// message carries the wall time the line was written, in ns.
+const errorScript = `const n = +process.argv[2]; let i = 0;
+const t = setInterval(() => {
+  if (i++ >= n) { clearInterval(t); return; }
+  const ns = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  process.stdout.write("File change detected. Starting incremental compilation...\n" +
+    "src/a.ts(1,10): error TS2322: written at " + ns + "\n" +
+    "Found 1 error. Watching for file changes.\n");
+}, 5);`
+
+// floodScript prints 200k lines/s: 2000 every 10 ms, until stopped.
+const floodScript = `const line = "flood line with some text in it to look like a log ".repeat(2) + "\n";
+const chunk = line.repeat(2000);
+setInterval(() => process.stdout.write(chunk), 10);`
+
+// latencies runs the error script and measures, for each of its n cycles
+// whose diagnostics were published (the outbox may coalesce two cycles into
+// one publish), the time from the line written by the child to the
+// publishDiagnostics read by the editor.
+func latencies(b *testing.B, e *editor, root string) []time.Duration {
+	mark := e.mark()
+	p := e.run("errors", root)
+	e.awaitProcess("errors to end", func(w wireProcess) bool { return w.ID == p.ID && w.Status == "success" })
+	seen := map[string]bool{}
+	var out []time.Duration
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, m := range e.msgs[mark:] {
+		if m.Method != "textDocument/publishDiagnostics" {
+			continue
+		}
+		if key, written, ok := writtenAt(m.Params); ok && !seen[key] {
+			seen[key] = true
+			out = append(out, m.at.Sub(written))
+		}
+	}
+	if len(out) == 0 {
+		b.Fatal("no diagnostics published")
+	}
+	return out
+}
+
+func writtenAt(params json.RawMessage) (string, time.Time, bool) {
+	s := string(params)
+	i := strings.Index(s, "written at ")
+	if i < 0 {
+		return "", time.Time{}, false
+	}
+	j := i + len("written at ")
+	k := j
+	for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+		k++
+	}
+	ns, err := strconv.ParseInt(s[j:k], 10, 64)
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return s[j:k], time.Unix(0, ns), true
+}
+
+func percentile(ds []time.Duration, p float64) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(float64(len(s))*p))]
+}
+
+func BenchmarkDiagnosticLatency(b *testing.B) {
+	needNode(b)
+	n := min(max(b.N, 100), 400)
+	root := workspace(b, map[string]string{
+		"src/a.ts":     fixtureSource,
+		"errors.js":    errorScript,
+		"flood.js":     floodScript,
+		"package.json": `{"scripts":{"errors":"node errors.js ` + strconv.Itoa(n) + `","flood":"node flood.js"}}`,
+	})
+	e := newEditor(b, root, editorOpts{})
+	b.ResetTimer()
+	alone := latencies(b, e, root)
+	flood := e.run("flood", root)
+	during := latencies(b, e, root)
+	b.StopTimer()
+	e.mustCall("workspace/executeCommand", map[string]any{"command": "brummer.stop", "arguments": []any{map[string]string{"id": flood.ID}}}, nil)
+	ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
+	b.ReportMetric(ms(percentile(alone, 0.5)), "alone-p50-ms")
+	b.ReportMetric(ms(percentile(alone, 0.99)), "alone-p99-ms")
+	b.ReportMetric(ms(percentile(during, 0.5)), "flood-p50-ms")
+	b.ReportMetric(ms(percentile(during, 0.99)), "flood-p99-ms")
+	b.ReportMetric(float64(percentile(during, 0.99))/float64(percentile(alone, 0.99)), "flood/alone-p99")
+	b.ReportMetric(float64(len(alone)+len(during))/float64(2*n), "published/cycles")
+}
+
+// BenchmarkCodeLens200Packages: codeLens on a manifest of a 200-package
+// workspace, against a trivial request (brummer/urls) as the baseline.
+func BenchmarkCodeLens200Packages(b *testing.B) {
+	files := map[string]string{"package.json": `{"name":"mono","private":true,"workspaces":["packages/*"],"scripts":{"dev":"echo dev","build":"echo build"}}`}
+	for i := 0; i < 200; i++ {
+		files[fmt.Sprintf("packages/p%03d/package.json", i)] = fmt.Sprintf(`{"name":"p%03d","scripts":{"dev":"vite","build":"tsc -b","test":"vitest","lint":"eslint ."}}`, i)
+	}
+	root := workspace(b, files)
+	e := newEditor(b, root, editorOpts{})
+	var scripts []wireScript
+	e.mustCall("brummer/scripts", map[string]any{}, &scripts)
+	if len(scripts) < 800 {
+		b.Fatalf("%d scripts discovered, want 802", len(scripts))
+	}
+	uri := fileURI(filepath.Join(root, "packages/p100/package.json"))
+	params := map[string]any{"textDocument": map[string]string{"uri": uri}}
+	var lens, base time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		e.mustCall("brummer/urls", map[string]any{}, nil)
+		t1 := time.Now()
+		e.mustCall("textDocument/codeLens", params, nil)
+		lens += time.Since(t1)
+		base += t1.Sub(t0)
+	}
+	b.ReportMetric(float64(lens)/float64(b.N)/1e6, "codeLens-ms")
+	b.ReportMetric(float64(lens)/float64(base), "codeLens/trivial")
+}
+
+// BenchmarkStalledClientMemory: a script prints N lines while the client
+// reads nothing; reports the peak heap and the script's run time against
+// the same script with its output to /dev/null.
+func BenchmarkStalledClientMemory(b *testing.B) {
+	needNode(b)
+	const lines = 2_000_000
+	script := fmt.Sprintf(`const line = "a log line of output, long enough to be realistic: 0123456789\n"; const chunk = line.repeat(1000);
+let left = %d / 1000; function go() { while (left > 0) { left--; if (!process.stdout.write(chunk)) { process.stdout.once("drain", go); return; } } } go();`, lines)
+	root := workspace(b, map[string]string{"print.js": script, "package.json": `{"scripts":{"print":"node print.js"}}`})
+	// Each run takes seconds and the figures are per run, not per op: at
+	// most two, whatever -benchtime asks.
+	for i := 0; i < min(b.N, 2); i++ {
+		devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		cmd := exec.Command("node", "print.js")
+		cmd.Dir = root
+		cmd.Stdout = devnull
+		t0 := time.Now()
+		if err := cmd.Run(); err != nil {
+			b.Fatal(err)
+		}
+		baseline := time.Since(t0)
+		devnull.Close()
+
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		var peak atomic.Uint64
+		stop := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() {
+			defer close(sampled)
+			t := time.NewTicker(20 * time.Millisecond)
+			defer t.Stop()
+			for {
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > peak.Load() {
+					peak.Store(ms.HeapInuse)
+				}
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+				}
+			}
+		}()
+		e := newEditor(b, root, editorOpts{})
+		if os.Getenv("BENCH_NO_SUBSCRIBE") == "" {
+			e.mustCall("brummer/subscribeLogs", map[string]any{"processId": nil, "enabled": true}, nil)
+		}
+		e.mu.Lock()
+		e.paused = make(chan struct{})
+		e.mu.Unlock()
+		e.send("brummer/processes", map[string]any{})
+		t1 := time.Now()
+		e.send("workspace/executeCommand", map[string]any{"command": "brummer.run", "arguments": []any{map[string]string{"script": "print"}}})
+		app := e.app.(*core.App)
+		var id string
+		for id == "" {
+			if ps := app.Processes(); len(ps) > 0 && ps[0].PID > 0 {
+				id = ps[0].ID
+			}
+			time.Sleep(time.Millisecond)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		p, err := app.Wait(ctx, id)
+		cancel()
+		took := time.Since(t1)
+		close(stop)
+		<-sampled
+		if err != nil || p.Status.String() != "success" {
+			b.Fatalf("%+v %v", p, err)
+		}
+		e.close()
+		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+		b.ReportMetric(float64(before.HeapInuse)/(1<<20), "heap-before-MB")
+		b.ReportMetric(took.Seconds()/baseline.Seconds(), "runtime/devnull")
+	}
+}
