@@ -13,6 +13,7 @@ import (
 	"github.com/brummer-dev/brummer/eventbus"
 	"github.com/brummer-dev/brummer/logstore"
 	"github.com/brummer-dev/brummer/procmgr"
+	"github.com/brummer-dev/brummer/proxy"
 	"go.uber.org/zap"
 )
 
@@ -61,6 +62,7 @@ type Stats struct {
 	HeapBytes  uint64           `json:"heapBytes"`
 	Processes  int              `json:"processes"`
 	Running    int              `json:"running"`
+	Proxy      *proxy.Stats     `json:"proxy"` // null when the proxy is off
 }
 
 // App is the running application. Lock order inside core, outermost first:
@@ -76,6 +78,7 @@ type App struct {
 	bus   *eventbus.Bus
 	store *logstore.Store
 	mgr   *procmgr.Manager
+	proxy *proxy.Proxy // nil when [proxy] enabled = false at start
 
 	procMu   sync.Mutex
 	procs    map[string]*procState    // by process id
@@ -137,6 +140,14 @@ func New(opts Options) (*App, error) {
 	}, a.bus, log.Named("logstore"))
 	a.mgr = procmgr.New(procConfig(cfg), a.bus, sink{a}, log.Named("procmgr"))
 	a.unsubscribe = append(a.unsubscribe, a.bus.Subscribe(logstore.TopicURLDetected, a.onURL))
+	if cfg.Proxy.Enabled {
+		a.proxy = proxy.New(proxyConfig(cfg.Proxy), a.bus, a.onBrowser, log.Named("proxy"))
+		// Subscribed after onURL: events of one process are handled in
+		// order, so the URL is recorded before its proxy is ready.
+		a.unsubscribe = append(a.unsubscribe,
+			a.bus.Subscribe(logstore.TopicURLDetected, a.openProxy),
+			a.bus.Subscribe(proxy.TopicProxyReady, a.onProxyReady))
+	}
 	a.ws = Discover(roots, cfg.PackageManager, log)
 	if opts.Watch {
 		w, err := newWatcher(a)
@@ -290,6 +301,7 @@ func (a *App) Stats() Stats {
 	return Stats{
 		EventBus:   a.bus.Metrics(),
 		LogStore:   a.store.Stats(),
+		Proxy:      a.proxyStats(),
 		Goroutines: runtime.NumGoroutine(),
 		HeapBytes:  ms.HeapAlloc,
 		Processes:  len(list),
@@ -317,6 +329,11 @@ func (a *App) Close(ctx context.Context) error {
 		for _, u := range a.unsubscribe {
 			u()
 		}
+		if a.proxy != nil {
+			if err := a.proxy.Close(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("closing the proxies: %w", err))
+			}
+		}
 		a.store.Close()
 		if err := a.bus.Close(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("closing the event bus: %w", err))
@@ -324,6 +341,14 @@ func (a *App) Close(ctx context.Context) error {
 		a.closeErr = errors.Join(errs...)
 	})
 	return a.closeErr
+}
+
+func (a *App) proxyStats() *proxy.Stats {
+	if a.proxy == nil {
+		return nil
+	}
+	st := a.proxy.Stats()
+	return &st
 }
 
 func sortedEnv(env map[string]string) []string {

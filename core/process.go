@@ -20,9 +20,10 @@ const maxURLsPerProcess = 16
 type procState struct {
 	script, dir string
 	argv        []string
-	registered  sync.Once     // logstore.Register + the start line, before any output
-	finished    chan struct{} // closed after the exit line and logstore.End
-	urls        []string      // guarded by App.procMu
+	registered  sync.Once         // logstore.Register + the start line, before any output
+	finished    chan struct{}     // closed after the exit line and logstore.End
+	urls        []string          // guarded by App.procMu
+	proxies     map[string]string // url -> proxy url; guarded by App.procMu
 }
 
 // sink hands procmgr's lines to the log store (and the Output hook).
@@ -124,6 +125,9 @@ func (a *App) awaitEnd(id string, st *procState, done <-chan struct{}) {
 		a.systemLine(id, st, exitText(snap))
 	}
 	a.store.End(id)
+	if a.proxy != nil {
+		a.proxy.CloseProcess(id)
+	}
 	close(st.finished)
 }
 
@@ -166,7 +170,7 @@ func (a *App) process(s procmgr.Snapshot) Process {
 	a.procMu.Lock()
 	if st := a.procs[s.ID]; st != nil {
 		for _, u := range st.urls {
-			p.URLs = append(p.URLs, URL{URL: u, ProcessID: s.ID, Script: s.Script})
+			p.URLs = append(p.URLs, URL{URL: u, ProxyURL: st.proxies[u], ProcessID: s.ID, Script: s.Script})
 		}
 	}
 	a.procMu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"github.com/brummer-dev/brummer/eventbus"
 	"github.com/brummer-dev/brummer/logstore"
 	"github.com/brummer-dev/brummer/procmgr"
+	"github.com/brummer-dev/brummer/proxy"
 	"go.uber.org/zap"
 )
 
@@ -16,6 +17,7 @@ func (s *Server) subscribe(app App) {
 		bus.Subscribe(procmgr.TopicProcessChanged, s.onProcessChanged),
 		bus.Subscribe(logstore.TopicProblemsChanged, s.onProblemsChanged),
 		bus.Subscribe(logstore.TopicURLDetected, s.onURL),
+		bus.Subscribe(proxy.TopicProxyReady, s.onURL),
 		bus.Subscribe(logstore.TopicLinesAppended, s.onLines),
 		bus.Subscribe(core.TopicWorkspaceChanged, s.onWorkspaceChanged),
 	}

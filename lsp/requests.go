@@ -7,6 +7,7 @@ import (
 	"github.com/brummer-dev/brummer/core"
 	"github.com/brummer-dev/brummer/logstore"
 	"github.com/brummer-dev/brummer/logstore/detect"
+	"github.com/brummer-dev/brummer/proxy"
 	"go.lsp.dev/jsonrpc2"
 )
 
@@ -116,8 +117,14 @@ func (s *Server) request(_ context.Context, method string, raw []byte) (any, err
 		if err := decodeParams(method, raw, &p); err != nil {
 			return nil, err
 		}
-		// The proxy's request log is not part of core's API yet.
-		return []any{}, nil
+		if p.Limit <= 0 {
+			p.Limit = defaultRequestsLimit
+		}
+		reqs := app.Requests(p.Limit)
+		if reqs == nil {
+			reqs = []proxy.Request{}
+		}
+		return reqs, nil
 	case "brummer/stats":
 		return Stats{Stats: app.Stats(), Outbox: s.out.stats()}, nil
 	case "brummer/subscribeLogs":
@@ -164,3 +171,6 @@ type wrapped struct {
 
 func (w *wrapped) Error() string { return w.msg }
 func (w *wrapped) Unwrap() error { return w.err }
+
+// defaultRequestsLimit is brummer/requests' page when the client names none.
+const defaultRequestsLimit = 200

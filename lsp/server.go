@@ -14,6 +14,7 @@ import (
 	"github.com/brummer-dev/brummer/core/config"
 	"github.com/brummer-dev/brummer/eventbus"
 	"github.com/brummer-dev/brummer/logstore"
+	"github.com/brummer-dev/brummer/proxy"
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -43,6 +44,7 @@ type App interface {
 	Logs(q logstore.Query) (logstore.Result, error)
 	Problems(id string) []core.ProcessProblem
 	URLs() []core.URL
+	Requests(limit int) []proxy.Request
 }
 
 var _ App = (*core.App)(nil)

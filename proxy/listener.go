@@ -1,0 +1,213 @@
+package proxy
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// prefix is where the proxy serves its own routes on every proxied origin.
+const prefix = "/__brummer/"
+
+// listener is one loopback port forwarding to one target origin.
+type listener struct {
+	p           *Proxy
+	processID   string
+	target      *url.URL
+	proxyOrigin string
+	ln          net.Listener
+	srv         *http.Server
+	served      chan struct{} // closed when Serve returns
+
+	// mu guards the long-lived exchanges Shutdown would wait on forever.
+	mu      sync.Mutex
+	closed  bool
+	hijack  map[*trackedConn]struct{}
+	streams map[*stream]struct{}
+}
+
+func (p *Proxy) newListener(processID string, target *url.URL, ln net.Listener) *listener {
+	l := &listener{
+		p:           p,
+		processID:   processID,
+		target:      target,
+		proxyOrigin: "http://" + ln.Addr().String(),
+		ln:          ln,
+		served:      make(chan struct{}),
+		hijack:      make(map[*trackedConn]struct{}),
+		streams:     make(map[*stream]struct{}),
+	}
+	rp := &httputil.ReverseProxy{
+		Rewrite:   l.rewrite,
+		Transport: p.transport,
+		// FlushInterval 0 is enough: ReverseProxy flushes every write of
+		// text/event-stream and of bodies of unknown length (chunked).
+		ModifyResponse: l.modifyResponse,
+		ErrorHandler:   l.errorPage,
+		BufferPool:     copyBuffers,
+		ErrorLog:       zap.NewStdLog(p.log.Named("reverseproxy")),
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc(prefix+"monitor.js", p.serveMonitor)
+	mux.HandleFunc(prefix+"telemetry", l.serveTelemetry)
+	mux.Handle("/", rp)
+	l.srv = &http.Server{
+		Handler:           l.record(mux),
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          zap.NewStdLog(p.log.Named("server")),
+	}
+	return l
+}
+
+func (l *listener) serve() {
+	defer close(l.served)
+	if err := l.srv.Serve(l.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		l.p.log.Warn("proxy listener stopped", zap.String("target", l.target.String()), zap.Error(err))
+	}
+}
+
+func (l *listener) rewrite(pr *httputil.ProxyRequest) {
+	pr.SetURL(l.target)
+	pr.SetXForwarded()
+	// Dev servers (Vite's allowedHosts, webpack's host check) reject a Host
+	// they do not know; they know their own.
+	pr.Out.Host = l.target.Host
+	if l.p.cfg.InjectMonitor {
+		// Ask only for encodings the injector can decode (zstd is not one).
+		pr.Out.Header.Set("Accept-Encoding", filterEncodings(pr.In.Header.Values("Accept-Encoding")))
+		if pr.Out.Header.Get("Accept-Encoding") == "" {
+			pr.Out.Header.Del("Accept-Encoding")
+		}
+	}
+}
+
+// errorPage answers when the target cannot be reached: usually the dev
+// server is still starting or has stopped.
+func (l *listener) errorPage(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil {
+		// The browser went away; nothing failed on the target's side.
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	l.p.failures.Add(1)
+	l.p.log.Debug("proxy error", zap.String("target", l.target.String()), zap.Error(err))
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusBadGateway)
+	fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8"><title>Brummer: dev server not answering</title></head>
+<body><h1>502: the dev server is not answering</h1>
+<p>Brummer's proxy could not reach <code>%s</code> (script process %s):</p><pre>%s</pre>
+<p>The script may still be starting, or it has stopped. Reload when it is up.</p></body></html>
+`, html.EscapeString(l.target.String()), html.EscapeString(l.processID), html.EscapeString(err.Error()))
+}
+
+// close stops the listener at once (the script ended).
+func (l *listener) close() {
+	l.cutLongLived()
+	_ = l.srv.Close()
+	<-l.served
+}
+
+// shutdown drains the listener until ctx ends, then closes what is left.
+func (l *listener) shutdown(ctx context.Context) error {
+	// Shutdown waits for handlers to finish: a WebSocket or an event stream
+	// (HMR) would keep it waiting until ctx ends.
+	l.cutLongLived()
+	err := l.srv.Shutdown(ctx)
+	if err != nil {
+		_ = l.srv.Close()
+		err = fmt.Errorf("proxy: shutting down %s: %w", l.proxyOrigin, err)
+	}
+	<-l.served
+	return err
+}
+
+// copyBuffers spares each proxied response ReverseProxy's 32 KiB copy buffer.
+var copyBuffers = &bufferPool{pool: sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}}
+
+type bufferPool struct{ pool sync.Pool }
+
+func (b *bufferPool) Get() []byte  { return *b.pool.Get().(*[]byte) }
+func (b *bufferPool) Put(p []byte) { b.pool.Put(&p) }
+
+// record logs every proxied request and counts in-flight handlers for Close.
+func (l *listener) record(next http.Handler) http.Handler {
+	p := l.p
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, prefix) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		p.handlers.Add(1)
+		defer p.handlers.Done()
+		start := time.Now()
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		st := &stream{cancel: cancel}
+		defer l.endStream(st)
+		r = r.WithContext(context.WithValue(ctx, streamKey{}, st))
+		rw := &recorder{ResponseWriter: w, l: l}
+		next.ServeHTTP(rw, r)
+		status := rw.status
+		if rw.hijacked {
+			status = http.StatusSwitchingProtocols
+		} else if status == 0 {
+			status = http.StatusOK
+		}
+		p.requests.Add(1)
+		p.bytes.Add(rw.bytes)
+		p.ring.add(Request{
+			Time: start, Method: r.Method, URL: r.URL.RequestURI(), Status: status,
+			DurationMS: float64(time.Since(start).Microseconds()) / 1000, Bytes: rw.bytes,
+			ProcessID: l.processID,
+		})
+	})
+}
+
+// recorder notes status and size; Flush reaches the connection through
+// Unwrap (http.ResponseController), Hijack is wrapped to track the conn.
+type recorder struct {
+	http.ResponseWriter
+	l        *listener
+	status   int
+	bytes    int64
+	hijacked bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 && code >= 200 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(r.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	r.hijacked = true
+	return r.l.track(c), brw, nil
+}
