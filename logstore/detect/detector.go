@@ -1,5 +1,7 @@
 package detect
 
+import "math/bits"
+
 // Detector runs the parsers over one process's lines, in order. It
 // de-duplicates problems within a cycle and reports the level of each line.
 // It is not safe for concurrent use: its owner serializes calls.
@@ -9,12 +11,15 @@ type Detector struct {
 	seen    map[string]struct{}
 	out     Output
 	cache   map[string]bool
+
+	gate gateTable
 }
 
 // NewDetector builds a detector for env with the given parsers (usually
 // BuiltinParsers() plus user matchers, which should come first).
 func NewDetector(env Env, parsers []Parser) *Detector {
 	d := &Detector{env: env, parsers: parsers, seen: map[string]struct{}{}}
+	d.gate.init(parsers)
 	if d.env.Exists == nil {
 		// Stat each path once per detector: output repeats the same files.
 		d.cache = map[string]bool{}
@@ -42,15 +47,21 @@ func (d *Detector) Env() *Env { return &d.env }
 func (d *Detector) Feed(line string) *Output {
 	d.reset()
 	claimed := false
-	for _, p := range d.parsers {
+	for m := d.gate.want(line); m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
+		p := d.parsers[i]
+		if p.Feed(line, claimed, &d.env, &d.out) {
+			claimed = true
+		}
+		d.gate.update(i)
+	}
+	for _, p := range d.gate.rest {
 		if p.Feed(line, claimed, &d.env, &d.out) {
 			claimed = true
 		}
 	}
 	if d.out.CycleStart || d.out.CycleEnd {
-		for _, p := range d.parsers {
-			p.Flush(&d.env, &d.out)
-		}
+		d.flushAll()
 	}
 	d.dedup()
 	if d.out.CycleStart {
@@ -62,11 +73,21 @@ func (d *Detector) Feed(line string) *Output {
 // Flush ends every block in progress (quiet time, process exit).
 func (d *Detector) Flush() *Output {
 	d.reset()
-	for _, p := range d.parsers {
-		p.Flush(&d.env, &d.out)
-	}
+	d.flushAll()
 	d.dedup()
 	return &d.out
+}
+
+func (d *Detector) flushAll() {
+	// An idle gated parser holds nothing to flush.
+	for m := d.gate.always | d.gate.busy; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
+		d.parsers[i].Flush(&d.env, &d.out)
+		d.gate.update(i)
+	}
+	for _, p := range d.gate.rest {
+		p.Flush(&d.env, &d.out)
+	}
 }
 
 func (d *Detector) reset() {

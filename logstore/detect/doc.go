@@ -1,7 +1,10 @@
 // Package detect turns tool output into problems: one Parser per tool
 // (tsc, eslint, vitest, jest, node, vite/esbuild/rollup/webpack, go, rustc,
 // python, gcc/clang), a generic path:line:col fallback, and user matchers.
-// A Detector runs the parsers over one process's lines in order.
+// A Detector runs the parsers over one process's lines in order. Most lines
+// are no tool's output, so it classifies each line once (gate.go) and skips
+// the built-in parsers that are idle and cannot want it; skipping never
+// changes what is detected (TestGateSkipsOnlyNoOps).
 //
 // Concurrency: a Detector and its parsers belong to one goroutine at a time;
 // the caller serializes Feed and Flush.

@@ -1,0 +1,228 @@
+package detect
+
+import (
+	"math/bits"
+	"strings"
+)
+
+// gateMaxParsers is how many parsers the gate tracks; later ones are fed
+// every line (user matchers come first, so the built-ins get there only
+// with more than this many matchers).
+const gateMaxParsers = 64
+
+// Most lines of a dev server are no tool's output, yet every parser would
+// look at each of them. The Detector classifies a line once (its first
+// non-blank byte, its last byte, and on demand a few substrings) and skips
+// the parsers that are idle and have said they cannot want such a line.
+// A skipped Feed (or Flush of an idle parser) must be a no-op: same result,
+// same state, nothing emitted (TestGateSkipsOnlyNoOps checks it on every
+// golden and fuzz input).
+
+// gateFeature is a property of a line beyond its first byte.
+type gateFeature uint8
+
+const (
+	gateEndDot     gateFeature = 1 << iota // last byte '.'
+	gateEndClose                           // last byte ')' or ']'
+	gateColonDigit                         // ':' followed by a digit
+	gateParenDigit                         // '(' followed by a digit
+	gateBracket                            // '[' anywhere
+	gateComma                              // ',' anywhere
+	gateEndColon                           // last byte ':' or ','
+	gateStrictLoc                          // "path:line[:col]:" as the first token (natSplitLoc strict)
+
+	gateCheap = gateEndDot | gateEndClose | gateEndColon
+)
+
+// gateInterest is what lines a parser may take (or change its state on)
+// while idle: a set of first non-blank bytes (after spaces and tabs), and
+// features of which any one suffices.
+type gateInterest struct {
+	first [4]uint64
+	any   gateFeature
+}
+
+// gateFirst builds an interest in lines whose first non-blank byte is one
+// of chars (ASCII letters match both cases when fold is set).
+func gateFirst(chars string, fold bool) gateInterest {
+	var g gateInterest
+	for i := 0; i < len(chars); i++ {
+		c := chars[i]
+		g.first[c>>6] |= 1 << (c & 63)
+		if fold && c|0x20 >= 'a' && c|0x20 <= 'z' {
+			c ^= 0x20
+			g.first[c>>6] |= 1 << (c & 63)
+		}
+	}
+	return g
+}
+
+// gateNonASCII marks every byte >= 0x80 (✘ ▲ ✖ ● ⎯ ... start with one).
+func (g gateInterest) nonASCII() gateInterest {
+	g.first[2], g.first[3] = ^uint64(0), ^uint64(0)
+	return g
+}
+
+func (g gateInterest) with(f gateFeature) gateInterest {
+	g.any |= f
+	return g
+}
+
+// gatedParser is implemented by built-in parsers that can be skipped.
+type gatedParser interface {
+	// gateInterest is constant for a parser.
+	gateInterest() gateInterest
+	// gateBusy is true while a block or any state is pending that makes
+	// lines outside the interest matter, or that Flush would emit or reset.
+	gateBusy() bool
+}
+
+// gateLine is the cheap classification of one line (the costly features
+// are found by gateScan when needed).
+type gateLine struct {
+	line     string
+	first    int // first non-blank byte, -1 for a blank line
+	feat     gateFeature
+	computed bool // feat has the costly features too (tests)
+}
+
+func (l *gateLine) init(line string) {
+	l.line, l.first, l.feat, l.computed = line, -1, 0, false
+	for i := 0; i < len(line); i++ {
+		if c := line[i]; c != ' ' && c != '\t' {
+			l.first = int(c)
+			break
+		}
+	}
+	if n := len(line); n > 0 {
+		switch line[n-1] {
+		case '.':
+			l.feat = gateEndDot
+		case ')', ']':
+			l.feat = gateEndClose
+		case ':', ',':
+			l.feat = gateEndColon
+		}
+	}
+}
+
+// gateScan finds those of the costly features in need that s has, with
+// the vectorized byte search.
+func gateScan(s string, need gateFeature) gateFeature {
+	var f gateFeature
+	if need&(gateColonDigit|gateStrictLoc) != 0 && gateFollowedByDigit(s, ':') {
+		f |= gateColonDigit
+		if need&gateStrictLoc != 0 {
+			if _, ok := natSplitLoc(s, natLocStrict); ok {
+				f |= gateStrictLoc
+			}
+		}
+	}
+	if need&gateParenDigit != 0 && gateFollowedByDigit(s, '(') {
+		f |= gateParenDigit
+	}
+	if need&gateBracket != 0 && strings.IndexByte(s, '[') >= 0 {
+		f |= gateBracket
+	}
+	if need&gateComma != 0 && strings.IndexByte(s, ',') >= 0 {
+		f |= gateComma
+	}
+	return f
+}
+
+func gateFollowedByDigit(s string, c byte) bool {
+	for {
+		i := strings.IndexByte(s, c)
+		if i < 0 || i+1 >= len(s) {
+			return false
+		}
+		if d := s[i+1]; d >= '0' && d <= '9' {
+			return true
+		}
+		s = s[i+1:]
+	}
+}
+
+// gateTable is a Detector's inverted view of its parsers' interests: for
+// a line, the parsers (as bits of their index) that must see it.
+type gateTable struct {
+	gated   []gatedParser // nil for an ungated parser
+	byFirst [256]uint64   // parsers interested in a first non-blank byte
+	byFeat  [8]uint64     // parsers interested in a feature bit
+	always  uint64        // ungated parsers
+	busy    uint64        // gated parsers busy after what they last saw
+	costly  uint64        // parsers with interests in costly features
+	anyOf   [gateMaxParsers]gateFeature
+	rest    []Parser // parsers past gateMaxParsers, fed every line
+}
+
+func (t *gateTable) init(parsers []Parser) {
+	n := min(len(parsers), gateMaxParsers)
+	t.rest = parsers[n:]
+	t.gated = make([]gatedParser, n)
+	for i, p := range parsers[:n] {
+		bit := uint64(1) << i
+		g, ok := p.(gatedParser)
+		if !ok {
+			t.always |= bit
+			continue
+		}
+		t.gated[i] = g
+		in := g.gateInterest()
+		for c := 0; c < 256; c++ {
+			if in.first[c>>6]&(1<<(c&63)) != 0 {
+				t.byFirst[c] |= bit
+			}
+		}
+		for f := 0; f < 8; f++ {
+			if in.any&(1<<f) != 0 {
+				t.byFeat[f] |= bit
+			}
+		}
+		if in.any&^gateCheap != 0 {
+			t.costly |= bit
+		}
+		t.anyOf[i] = in.any &^ gateCheap
+		t.update(i)
+	}
+}
+
+// update records whether parser i is busy after a Feed or Flush.
+func (t *gateTable) update(i int) {
+	if i >= len(t.gated) || t.gated[i] == nil {
+		return
+	}
+	if t.gated[i].gateBusy() {
+		t.busy |= 1 << i
+	} else {
+		t.busy &^= 1 << i
+	}
+}
+
+// want returns the parsers that must see line, in index bits.
+func (t *gateTable) want(line string) uint64 {
+	m := t.always | t.busy
+	var l gateLine
+	l.init(line)
+	if l.first >= 0 {
+		m |= t.byFirst[l.first]
+	}
+	m |= t.feat(l.feat)
+	if c := t.costly &^ m; c != 0 && len(line) > 1 {
+		// Look only for what the parsers not yet chosen could want.
+		var need gateFeature
+		for ; c != 0; c &= c - 1 {
+			need |= t.anyOf[bits.TrailingZeros64(c)]
+		}
+		m |= t.feat(gateScan(line, need))
+	}
+	return m
+}
+
+func (t *gateTable) feat(f gateFeature) uint64 {
+	var m uint64
+	for ; f != 0; f &= f - 1 {
+		m |= t.byFeat[bits.TrailingZeros8(uint8(f))]
+	}
+	return m
+}

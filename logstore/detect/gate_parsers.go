@@ -1,0 +1,77 @@
+package detect
+
+// The idle interests of the built-in parsers: each must cover every line
+// its Feed takes, emits for, or changes its state on while gateBusy is
+// false (read the Feed beside it when changing either). gateBusy must also
+// be true whenever Flush would do anything.
+
+var (
+	gateTsc = gateFirst("FE", false).with(gateColonDigit | gateParenDigit | gateEndDot)
+	// "/abs/file" headers, "✖ 5 problems", compact (", col ") and unix rows.
+	// (unix rows end with ']').
+	gateEslint  = gateFirst("/", false).nonASCII().with(gateEndClose | gateComma)
+	gateVitest  = gateFirst("RDFPT", false).nonASCII()
+	gateJest    = gateFirst("FPTSRD", false).nonASCII()
+	gateVite    = gateFirst("e", false).with(gateBracket)
+	gateEsbuild = gateFirst("[X>123456789", false).nonASCII().with(gateColonDigit)
+	gateRollup  = gateFirst("[b", false).with(gateEndDot)
+	gateWebpack = gateFirst("EWwac<", false)
+	gateNode    = gateFirst("ABCDEFGHIJKLMNOPQRSTUVWXYZ[/f", false)
+	gateGopanic = gateFirst("pf", false)
+	// "vet: " may come before the location.
+	gateGobuild = gateFirst("v", false).with(gateStrictLoc)
+	gateGotest  = gateFirst("-=Fo", false).with(gateStrictLoc)
+	gateRust    = gateFirst("Cewt", false)
+	gatePython  = gateFirst("TF", false)
+	gateGeneric = gateInterest{any: gateStrictLoc}
+	// make's "Entering directory" lines, diagnostics, "In function" context.
+	gateGcc = gateFirst("mg", false).with(gateStrictLoc | gateEndColon)
+)
+
+func (*tscParser) gateInterest() gateInterest { return gateTsc }
+func (p *tscParser) gateBusy() bool           { return p.state != tscIdle }
+
+func (*eslintParser) gateInterest() gateInterest { return gateEslint }
+func (p *eslintParser) gateBusy() bool           { return p.file != "" }
+
+func (*vitestParser) gateInterest() gateInterest { return gateVitest }
+func (p *vitestParser) gateBusy() bool           { return p.block.open }
+
+func (*jestParser) gateInterest() gateInterest { return gateJest }
+func (p *jestParser) gateBusy() bool           { return p.block.open }
+
+func (*viteParser) gateInterest() gateInterest { return gateVite }
+func (p *viteParser) gateBusy() bool           { return p.open }
+
+func (*esbuildParser) gateInterest() gateInterest { return gateEsbuild }
+func (p *esbuildParser) gateBusy() bool           { return p.open }
+
+func (*rollupParser) gateInterest() gateInterest { return gateRollup }
+func (p *rollupParser) gateBusy() bool           { return p.open }
+
+func (*webpackParser) gateInterest() gateInterest { return gateWebpack }
+func (p *webpackParser) gateBusy() bool           { return p.open }
+
+func (*nodeParser) gateInterest() gateInterest { return gateNode }
+func (p *nodeParser) gateBusy() bool           { return p.inError || p.hdrState != 0 }
+
+func (*gopanicParser) gateInterest() gateInterest { return gateGopanic }
+func (g *gopanicParser) gateBusy() bool           { return g.state != gopanicIdle }
+
+func (*gobuildParser) gateInterest() gateInterest { return gateGobuild }
+func (g *gobuildParser) gateBusy() bool           { return g.pending != nil }
+
+func (*gotestParser) gateInterest() gateInterest { return gateGotest }
+func (g *gotestParser) gateBusy() bool           { return g.last != nil || len(g.entries) > 0 }
+
+func (*rustParser) gateInterest() gateInterest { return gateRust }
+func (r *rustParser) gateBusy() bool           { return r.state != rustIdle }
+
+func (*pythonParser) gateInterest() gateInterest { return gatePython }
+func (p *pythonParser) gateBusy() bool           { return p.state != pythonIdle || p.pending != nil }
+
+func (*genericParser) gateInterest() gateInterest { return gateGeneric }
+func (*genericParser) gateBusy() bool             { return false }
+
+func (*gccParser) gateInterest() gateInterest { return gateGcc }
+func (g *gccParser) gateBusy() bool           { return g.have || len(g.context) > 0 }
