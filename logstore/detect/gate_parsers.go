@@ -19,7 +19,7 @@ var (
 	gateNode    = gateFirst("ABCDEFGHIJKLMNOPQRSTUVWXYZ[/f", false)
 	gateGopanic = gateFirst("pf", false)
 	// "vet: " may come before the location.
-	gateGobuild = gateFirst("v", false).with(gateStrictLoc)
+	gateGobuild = gateFirst("v#", false).with(gateStrictLoc)
 	gateGotest  = gateFirst("-=Fo", false).with(gateStrictLoc)
 	gateRust    = gateFirst("Cewt", false)
 	gatePython  = gateFirst("TF", false)

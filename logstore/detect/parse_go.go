@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bufio"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,11 @@ const gobuildSource = "go"
 // "want (string)") continue its message.
 type gobuildParser struct {
 	pending *Problem
+	// pkg is the import path of the last "# pkg" header: when a script
+	// ran go in another directory (`cd api && go vet ./...`), the paths
+	// are relative to that directory, found through the package's module.
+	pkg     string
+	modules map[string]string // module path -> dir, under the process dir; nil until needed
 }
 
 func (*gobuildParser) Name() string { return "gobuild" }
@@ -46,6 +52,13 @@ func (g *gobuildParser) Feed(line string, claimed bool, env *Env, out *Output) b
 	if claimed || len(line) < 8 || line[0] == ' ' || line[0] == '\t' {
 		return false
 	}
+	if rest, ok := strings.CutPrefix(line, "# "); ok {
+		// "# example.com/m/pkg", or "# [example.com/m/pkg]" from go vet.
+		if pkg := strings.Trim(strings.TrimSpace(rest), "[]"); pkg != "" && !strings.ContainsAny(pkg, " \t") {
+			g.pkg = pkg
+		}
+		return false
+	}
 	i := strings.Index(line, ".go:")
 	if i < 0 || i+4 >= len(line) || line[i+4] < '0' || line[i+4] > '9' {
 		return false
@@ -57,7 +70,13 @@ func (g *gobuildParser) Feed(line string, claimed bool, env *Env, out *Output) b
 		return false
 	}
 	msg := strings.TrimSpace(loc.rest)
-	abs, ok := env.Resolve(loc.path)
+	abs, ok := env.ResolveExisting(loc.path)
+	if !ok {
+		abs, ok = g.resolveInModule(loc.path, env)
+	}
+	if !ok {
+		abs, ok = env.Resolve(loc.path)
+	}
 	if !ok || msg == "" {
 		return false
 	}
@@ -66,6 +85,62 @@ func (g *gobuildParser) Feed(line string, claimed bool, env *Env, out *Output) b
 		Severity: Error, Message: msg, Source: gobuildSource,
 	}
 	return true
+}
+
+// resolveInModule finds a relative path printed by go run from the root of
+// the module that holds the last header's package (or in the package's own
+// directory), for modules below the process's directory.
+func (g *gobuildParser) resolveInModule(p string, env *Env) (string, bool) {
+	if g.pkg == "" || filepath.IsAbs(p) {
+		return "", false
+	}
+	if g.modules == nil {
+		g.modules = gobuildFindModules(env.Dir)
+	}
+	for modPath, dir := range g.modules {
+		if g.pkg != modPath && !strings.HasPrefix(g.pkg, modPath+"/") {
+			continue
+		}
+		if abs, ok := env.ResolveExisting(filepath.Join(dir, p)); ok {
+			return abs, true
+		}
+		pkgDir := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(strings.TrimPrefix(g.pkg, modPath), "/")))
+		if abs, ok := env.ResolveExisting(filepath.Join(pkgDir, filepath.Base(p))); ok {
+			return abs, true
+		}
+	}
+	return "", false
+}
+
+// gobuildFindModules maps the modules in dir and a few levels below it
+// (outside node_modules, vendor and hidden directories) to their dirs.
+func gobuildFindModules(dir string) map[string]string {
+	const maxDepth, maxModules = 4, 64
+	mods := map[string]string{}
+	if dir == "" {
+		return mods
+	}
+	base := strings.Count(dir, string(filepath.Separator))
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || len(mods) >= maxModules {
+			return filepath.SkipDir
+		}
+		if d.IsDir() {
+			name := d.Name()
+			if path != dir && (name == "node_modules" || name == "vendor" || strings.HasPrefix(name, ".")) ||
+				strings.Count(path, string(filepath.Separator))-base > maxDepth {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Name() == "go.mod" {
+			if m := gotestFindModule(filepath.Dir(path)); m.path != "" {
+				mods[m.path] = m.dir
+			}
+		}
+		return nil
+	})
+	return mods
 }
 
 // gopanicParser takes a Go panic or fatal runtime error and its goroutine
