@@ -1,6 +1,9 @@
 package detect
 
-import "math/bits"
+import (
+	"math/bits"
+	"strings"
+)
 
 // Detector runs the parsers over one process's lines, in order. It
 // de-duplicates problems within a cycle and reports the level of each line.
@@ -108,7 +111,7 @@ func (d *Detector) dedup() {
 			continue
 		}
 		d.seen[k] = struct{}{}
-		kept = append(kept, p)
+		kept = append(kept, detached(p))
 		if lv := severityLevel(p.Severity); lv > d.out.Level {
 			d.out.Level = lv
 		}
@@ -117,6 +120,25 @@ func (d *Detector) dedup() {
 	// pointers stay reachable.
 	clear(d.out.Problems[len(kept):])
 	d.out.Problems = kept
+}
+
+// detached copies the strings of a problem that parsers may have cut out of
+// output lines: a line's text can share its memory with the whole read
+// batch it came in (procmgr), and a problem outlives its line.
+func detached(p Problem) Problem {
+	p.File = strings.Clone(p.File)
+	p.Message = strings.Clone(p.Message)
+	p.Code = strings.Clone(p.Code)
+	if len(p.Related) > 0 {
+		rel := make([]Related, len(p.Related))
+		for i, r := range p.Related {
+			r.File = strings.Clone(r.File)
+			r.Message = strings.Clone(r.Message)
+			rel[i] = r
+		}
+		p.Related = rel
+	}
+	return p
 }
 
 func severityLevel(s Severity) Level {
