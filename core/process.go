@@ -19,6 +19,7 @@ const maxURLsPerProcess = 16
 // procState is what core adds to a procmgr process.
 type procState struct {
 	script, dir string
+	command     string // as written in the manifest
 	argv        []string
 	registered  sync.Once         // logstore.Register + the start line, before any output
 	finished    chan struct{}     // closed after the exit line and logstore.End
@@ -105,12 +106,12 @@ func (a *App) pruneLocked() {
 }
 
 func newProcState(spec procmgr.Spec) *procState {
-	return &procState{script: spec.Script, dir: spec.Dir, argv: spec.Argv, finished: make(chan struct{})}
+	return &procState{script: spec.Script, dir: spec.Dir, command: spec.Command, argv: spec.Argv, finished: make(chan struct{})}
 }
 
 func (a *App) ensureRegistered(id string, st *procState) {
 	st.registered.Do(func() {
-		a.store.Register(logstore.Process{ID: id, Script: st.script, Dir: st.dir, Roots: a.Roots()})
+		a.store.Register(logstore.Process{ID: id, Script: st.script, Dir: st.dir, Command: st.command, Roots: a.Roots()})
 		a.systemLine(id, st, "> "+strings.Join(st.argv, " "))
 	})
 }

@@ -109,7 +109,7 @@ func limitsOrDefault(maxEntries int, maxBytes int64) (int, int64) {
 // directory and workspace roots decide which paths in its output become
 // problems. Registering an id again rebuilds its detector.
 func (s *Store) Register(p Process) {
-	env := detect.Env{Dir: p.Dir, Roots: p.Roots}
+	env := detect.Env{Dir: p.Dir, Roots: p.Roots, AltDirs: detect.ScriptDirs(p.Dir, p.Command)}
 	s.procsMu.Lock()
 	pr := s.procs[p.ID]
 	if pr == nil {

@@ -85,8 +85,12 @@ type Result struct {
 type Process struct {
 	ID     string
 	Script string
-	Dir    string   // absolute working directory
-	Roots  []string // workspace roots
+	Dir    string // absolute working directory
+	// Command is the script's command line as written in the manifest:
+	// the directories it cd's into are where its tools' relative paths
+	// start.
+	Command string
+	Roots   []string // workspace roots
 }
 
 // ProblemsChanged is the full current set of a process's problems.

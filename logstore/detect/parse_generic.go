@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bufio"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -274,4 +275,36 @@ func natResolveFrom(env *Env, dir, p string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// natFindManifestDirs lists the directories at dir and a few levels below
+// it (outside node_modules, vendor, target and hidden directories) that hold
+// a file named name: where a script that changed directory (`cd api && go
+// vet`, `cd crate && cargo build`) ran its tool, whose paths are relative
+// to it.
+func natFindManifestDirs(dir, name string) []string {
+	const maxDepth, maxDirs = 4, 64
+	var out []string
+	if dir == "" {
+		return out
+	}
+	base := strings.Count(dir, string(filepath.Separator))
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || len(out) >= maxDirs {
+			return filepath.SkipDir
+		}
+		if d.IsDir() {
+			n := d.Name()
+			if path != dir && (n == "node_modules" || n == "vendor" || n == "target" || strings.HasPrefix(n, ".")) ||
+				strings.Count(path, string(filepath.Separator))-base > maxDepth {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Name() == name {
+			out = append(out, filepath.Dir(path))
+		}
+		return nil
+	})
+	return out
 }

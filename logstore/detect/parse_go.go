@@ -2,7 +2,6 @@ package detect
 
 import (
 	"bufio"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,34 +111,15 @@ func (g *gobuildParser) resolveInModule(p string, env *Env) (string, bool) {
 	return "", false
 }
 
-// gobuildFindModules maps the modules in dir and a few levels below it
-// (outside node_modules, vendor and hidden directories) to their dirs.
+// gobuildFindModules maps the modules in dir and a few levels below it to
+// their dirs.
 func gobuildFindModules(dir string) map[string]string {
-	const maxDepth, maxModules = 4, 64
 	mods := map[string]string{}
-	if dir == "" {
-		return mods
+	for _, d := range natFindManifestDirs(dir, "go.mod") {
+		if m := gotestFindModule(d); m.path != "" {
+			mods[m.path] = m.dir
+		}
 	}
-	base := strings.Count(dir, string(filepath.Separator))
-	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || len(mods) >= maxModules {
-			return filepath.SkipDir
-		}
-		if d.IsDir() {
-			name := d.Name()
-			if path != dir && (name == "node_modules" || name == "vendor" || strings.HasPrefix(name, ".")) ||
-				strings.Count(path, string(filepath.Separator))-base > maxDepth {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.Name() == "go.mod" {
-			if m := gotestFindModule(filepath.Dir(path)); m.path != "" {
-				mods[m.path] = m.dir
-			}
-		}
-		return nil
-	})
 	return mods
 }
 

@@ -36,8 +36,12 @@ type rustParser struct {
 	// paths are relative to them (or their workspace root) when cargo runs
 	// from elsewhere, as with --manifest-path.
 	pkgDirs []string
-	d       rustDiagnostic
-	p       rustPanicBlock
+	// crateDirs are the dirs with a Cargo.toml under the process's
+	// directory, for `cd crate && cargo build -q` (no Compiling lines);
+	// nil until a path resolves no other way.
+	crateDirs []string
+	d         rustDiagnostic
+	p         rustPanicBlock
 }
 
 // rustDiagnostic is one `error[E0308]: msg` block being read.
@@ -137,6 +141,17 @@ func (r *rustParser) resolve(env *Env, p string) (string, bool) {
 	}
 	for i := len(r.pkgDirs) - 1; i >= 0; i-- {
 		if abs, ok := natResolveFrom(env, r.pkgDirs[i], p); ok {
+			return abs, true
+		}
+	}
+	if r.crateDirs == nil {
+		r.crateDirs = append(natFindManifestDirs(env.Dir, "Cargo.toml"), "")
+	}
+	for _, d := range r.crateDirs {
+		if d == "" {
+			continue
+		}
+		if abs, ok := natResolveFrom(env, d, p); ok {
 			return abs, true
 		}
 	}

@@ -28,7 +28,16 @@ func (e *Env) Resolve(p string) (string, bool) {
 		if e.Dir == "" {
 			return "", false
 		}
-		p = filepath.Join(e.Dir, p)
+		rel := p
+		p = filepath.Join(e.Dir, rel)
+		if len(e.AltDirs) > 0 && !e.exists(p) {
+			for _, d := range e.AltDirs {
+				if alt := filepath.Join(d, rel); e.InWorkspace(alt) && e.exists(alt) {
+					p = alt
+					break
+				}
+			}
+		}
 	}
 	p = filepath.Clean(p)
 	if !e.InWorkspace(p) {
@@ -100,4 +109,30 @@ func unhex(c byte) (byte, bool) {
 		return c - 'A' + 10, true
 	}
 	return 0, false
+}
+
+// ScriptDirs lists the directories a script's command line changes into
+// (`cd web && tsc`, `cd a; cd b && make`), absolute, in order: the tools
+// it runs there print paths relative to them.
+func ScriptDirs(dir, command string) []string {
+	var out []string
+	cur := dir
+	for _, seg := range strings.FieldsFunc(command, func(r rune) bool { return r == '&' || r == ';' || r == '|' }) {
+		f := strings.Fields(seg)
+		if len(f) != 2 || f[0] != "cd" {
+			continue
+		}
+		target := strings.Trim(f[1], `"'`)
+		if target == "" || strings.ContainsAny(target, "$`~") {
+			continue
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(cur, target)
+		}
+		cur = filepath.Clean(target)
+		if cur != dir {
+			out = append(out, cur)
+		}
+	}
+	return out
 }

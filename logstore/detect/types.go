@@ -103,6 +103,10 @@ func (l Level) String() string {
 type Env struct {
 	Dir   string   // the process's working directory (absolute)
 	Roots []string // workspace roots (absolute); problems must lie under one
+	// AltDirs are further directories relative paths may be relative to
+	// (where the script changed directory: `cd api && go vet ./...`); they
+	// are tried, in order, when the path does not exist under Dir.
+	AltDirs []string
 	// Exists reports whether an absolute path is an existing regular file.
 	// Tests may replace it; nil means os.Stat (cached by the Detector).
 	Exists func(abs string) bool

@@ -1,0 +1,55 @@
+package detect
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func TestScriptDirs(t *testing.T) {
+	cases := map[string][]string{
+		"vite":                              nil,
+		"cd web && tsc -p .":                {"/w/web"},
+		"cd packages/api; go vet ./...":     {"/w/packages/api"},
+		"cd a && cd b && make":              {"/w/a", "/w/a/b"},
+		`cd "ui" && npm test`:               {"/w/ui"},
+		"cd /abs/x && make":                 {"/abs/x"},
+		"cd $HOME && ls":                    nil,
+		"echo cd x":                         nil,
+		"cd .. && ls":                       {"/"},
+		"tsc --watch & cd srv && node a.js": {"/w/srv"},
+	}
+	for cmd, want := range cases {
+		if got := ScriptDirs("/w", cmd); !reflect.DeepEqual(got, want) {
+			t.Errorf("ScriptDirs(%q) = %v, want %v", cmd, got, want)
+		}
+	}
+}
+
+// A path printed by a tool the script ran after `cd web` resolves there
+// when it does not exist under the process's directory.
+func TestResolveTriesTheScriptsDirectories(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "web", "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"web/src/app.ts", "top.ts"} {
+		if err := os.WriteFile(filepath.Join(root, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := Env{Dir: root, Roots: []string{root}, AltDirs: ScriptDirs(root, "cd web && tsc")}
+	d := NewDetector(env, BuiltinParsers())
+	got := append([]Problem(nil), d.Feed("src/app.ts(3,5): error TS2322: Type 'string' is not assignable to type 'number'.").Problems...)
+	got = append(got, d.Flush().Problems...)
+	if len(got) != 1 || got[0].File != filepath.Join(root, "web/src/app.ts") {
+		t.Fatalf("problems %+v, want one at web/src/app.ts", got)
+	}
+	if got, _ := env.Resolve("top.ts"); got != filepath.Join(root, "top.ts") {
+		t.Errorf("a path that exists under Dir resolved to %s", got)
+	}
+	if got, _ := env.Resolve("missing.ts"); got != filepath.Join(root, "missing.ts") {
+		t.Errorf("a path that exists nowhere resolved to %s, want under Dir", got)
+	}
+}
