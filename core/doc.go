@@ -2,8 +2,10 @@
 // (the root package.json, the workspace packages it declares through
 // "workspaces" or pnpm-workspace.yaml, never inside node_modules), their
 // scripts with the exact range of each script's key, and each package's
-// package manager; it wires the event bus, process manager and log store
-// together, runs only scripts declared in a manifest, watches manifests,
+// package manager; it wires the event bus, process manager, log store and
+// proxy together (each URL a process prints gets a loopback proxy, closed
+// when the process ends; the page monitor's reports become log lines of
+// stream browser), runs only scripts declared in a manifest, watches manifests,
 // lockfiles and .brummer.toml with fsnotify, and starts and stops
 // everything in order.
 //
