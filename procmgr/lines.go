@@ -42,6 +42,9 @@ type lineReader struct {
 	// grows, so the strings made from it stay valid and immutable; a line
 	// kept alone keeps at most one read's worth (64 KiB) alive.
 	arena []byte
+	// batch is the slice handed to the sink, reused for every read: the
+	// sink copies what it keeps (Sink's contract).
+	batch []Line
 }
 
 func newLineReader(id string, stream Stream, sink Sink, maxLine int) *lineReader {
@@ -78,6 +81,10 @@ func (r *lineReader) run(f *os.File) {
 		if n > 0 {
 			if lines := r.feed(buf[:n], time.Now()); len(lines) > 0 {
 				r.sink.Append(r.id, r.stream, lines)
+				// Drop the strings so a read's arena can go once the
+				// sink's own copies are gone.
+				clear(lines)
+				r.batch = lines[:0]
 			}
 		}
 		if err != nil {
@@ -91,8 +98,8 @@ func (r *lineReader) run(f *os.File) {
 	}
 }
 
-// feed splits chunk into lines. The batch is sized by the newlines in
-// chunk, so it costs one allocation; nil when no line ended.
+// feed splits chunk into lines, in the reader's reused batch (valid until
+// the next call); nil when no line ended.
 func (r *lineReader) feed(chunk []byte, now time.Time) []Line {
 	var out []Line
 	n := bytes.Count(chunk, []byte{'\n'})
@@ -100,7 +107,10 @@ func (r *lineReader) feed(chunk []byte, now time.Time) []Line {
 		r.appendPartial(chunk, now, &out)
 		return out
 	}
-	out = make([]Line, 0, n+1)
+	if cap(r.batch) < n+1 {
+		r.batch = make([]Line, 0, n+1)
+	}
+	out = r.batch[:0]
 	r.arena = make([]byte, 0, len(chunk)+len(*r.pend))
 	defer func() { r.arena = nil }()
 	for len(chunk) > 0 {

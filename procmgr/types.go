@@ -77,7 +77,8 @@ type Line struct {
 // goroutine and must not block for long (it must never wait on a client).
 // The two streams of a process, and different processes, call it
 // concurrently.
-// Lines of one stream arrive in order; the slice is not reused after the call.
+// Lines of one stream arrive in order. The slice is reused once Append
+// returns: a sink copies the lines it keeps (the strings stay valid).
 type Sink interface {
 	Append(processID string, stream Stream, lines []Line)
 }
