@@ -234,11 +234,11 @@ func (a *App) Wait(ctx context.Context, id string) (Process, error) {
 }
 
 func (a *App) waitFinished(ctx context.Context, id string) error {
-	a.procMu.Lock()
-	st := a.procs[id]
-	a.procMu.Unlock()
+	// state, not the map alone: a process Run is still starting has no
+	// record yet, and state makes the one Run will find.
+	st := a.state(id)
 	if st == nil {
-		return nil // started by someone else: nothing of ours to wait for
+		return nil // forgotten by procmgr: it ended long ago
 	}
 	select {
 	case <-st.finished:
