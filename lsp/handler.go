@@ -25,7 +25,7 @@ import (
 func (s *Server) handler() jsonrpc2.Handler {
 	h := s.dispatch
 	h = s.recoverPanics(h)
-	h = asyncCalls(h)
+	h = s.asyncCalls(h)
 	h = s.gate(h)
 	h = s.logging(h)
 	h = protocol.CancelHandler(h)
@@ -150,9 +150,14 @@ func (s *Server) gate(next jsonrpc2.Handler) jsonrpc2.Handler {
 // shutdown: nothing may overtake them (a client that pipelines its first
 // requests behind initialize, or exit behind shutdown, gets them handled in
 // order).
-func asyncCalls(next jsonrpc2.Handler) jsonrpc2.Handler {
+//
+// Released calls are counted so that shutdown answers after them: a client
+// that pipelines a request, shutdown and exit still gets every answer.
+func (s *Server) asyncCalls(next jsonrpc2.Handler) jsonrpc2.Handler {
 	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
 		if req.IsCall() && req.Method() != protocol.MethodInitialize && req.Method() != protocol.MethodShutdown {
+			s.calls.Add(1)
+			defer s.calls.Done()
 			jsonrpc2.Async(ctx)
 		}
 		return next(ctx, req)

@@ -212,6 +212,9 @@ func (s *Server) shutdown(ctx context.Context) error {
 		if app == nil {
 			return
 		}
+		// Calls sent before shutdown are answered before it: they may still
+		// need the app (and a command may be stopping a process tree).
+		s.calls.Wait()
 		grace := time.Duration(app.Config().ProcessManager.StopGraceMS) * time.Millisecond
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace+30*time.Second)
 		defer cancel()

@@ -87,6 +87,7 @@ type Server struct {
 	bgCtx   context.Context
 	bgStop  context.CancelFunc
 	bg      sync.WaitGroup // goroutines owned by the server (parent watch, health, openUrl)
+	calls   sync.WaitGroup // calls released from the read loop, until they return
 	diag    *diagnostics
 	exitSet sync.Once
 
