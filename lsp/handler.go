@@ -156,8 +156,7 @@ func (s *Server) gate(next jsonrpc2.Handler) jsonrpc2.Handler {
 func (s *Server) asyncCalls(next jsonrpc2.Handler) jsonrpc2.Handler {
 	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
 		if req.IsCall() && req.Method() != protocol.MethodInitialize && req.Method() != protocol.MethodShutdown {
-			s.calls.Add(1)
-			defer s.calls.Done()
+			s.replies.add(req.ID())
 			jsonrpc2.Async(ctx)
 		}
 		return next(ctx, req)
