@@ -156,7 +156,8 @@ func (s *Server) gate(next jsonrpc2.Handler) jsonrpc2.Handler {
 func (s *Server) asyncCalls(next jsonrpc2.Handler) jsonrpc2.Handler {
 	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
 		if req.IsCall() && req.Method() != protocol.MethodInitialize && req.Method() != protocol.MethodShutdown {
-			s.replies.add(req.ID())
+			s.calls.Add(1)
+			defer s.calls.Done()
 			jsonrpc2.Async(ctx)
 		}
 		return next(ctx, req)

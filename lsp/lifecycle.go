@@ -192,9 +192,6 @@ func (s *Server) shutdownRequest(ctx context.Context) error {
 	return nil
 }
 
-// replyWait bounds how long shutdown waits for answers to earlier calls.
-const replyWait = 10 * time.Second
-
 // shutdown stops every process tree and answers when they are gone.
 // Idempotent.
 func (s *Server) shutdown(ctx context.Context) error {
@@ -217,7 +214,7 @@ func (s *Server) shutdown(ctx context.Context) error {
 		}
 		// Calls sent before shutdown are answered before it: they may still
 		// need the app (and a command may be stopping a process tree).
-		s.replies.wait(replyWait)
+		s.calls.Wait()
 		grace := time.Duration(app.Config().ProcessManager.StopGraceMS) * time.Millisecond
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace+30*time.Second)
 		defer cancel()

@@ -87,7 +87,7 @@ type Server struct {
 	bgCtx   context.Context
 	bgStop  context.CancelFunc
 	bg      sync.WaitGroup // goroutines owned by the server (parent watch, health, openUrl)
-	replies replies        // calls released from the read loop, until answered
+	calls   sync.WaitGroup // calls released from the read loop, until they return
 	diag    *diagnostics
 	exitSet sync.Once
 
@@ -128,7 +128,6 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, opts Options) int {
 	s.diag = newDiagnostics(s)
 	rwc := &stdio{in: in, out: out}
 	st := newStream(rwc, log.Named("wire"), opts.Trace)
-	st.written = s.replies.written
 	s.conn = jsonrpc2.NewConn(st, jsonrpc2.WithCodec(codec{}))
 	def := config.Default()
 	s.out = newOutbox(s.conn, log.Named("outbox"), limitsOf(def), s.snapshot)

@@ -48,8 +48,6 @@ type stream struct {
 	rbuf []byte
 
 	trace bool
-	// written, when set, sees every message after it is written.
-	written func(jsonrpc2.Message)
 }
 
 // frameWriter is jsonrpc2's raw-frame write, implemented by its header stream.
@@ -186,11 +184,7 @@ func (s *stream) replyError(ctx context.Context, id json.RawMessage, code jsonrp
 
 // Write implements jsonrpc2.Stream.
 func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
-	n, err := s.out.Write(ctx, msg)
-	if s.written != nil {
-		s.written(msg)
-	}
-	return n, err
+	return s.out.Write(ctx, msg)
 }
 
 // WriteFrame lets jsonrpc2 answer a batch as one frame.
