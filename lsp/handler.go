@@ -151,13 +151,15 @@ func (s *Server) gate(next jsonrpc2.Handler) jsonrpc2.Handler {
 // requests behind initialize, or exit behind shutdown, gets them handled in
 // order).
 //
-// Released calls are counted so that shutdown answers after them: a client
-// that pipelines a request, shutdown and exit still gets every answer.
+// Released calls are counted, and their ids kept until the stream writes
+// their answers, so that shutdown answers after them: a client that
+// pipelines a request, shutdown and exit still gets every answer.
 func (s *Server) asyncCalls(next jsonrpc2.Handler) jsonrpc2.Handler {
 	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
 		if req.IsCall() && req.Method() != protocol.MethodInitialize && req.Method() != protocol.MethodShutdown {
 			s.calls.Add(1)
 			defer s.calls.Done()
+			s.answers.expect(req.ID())
 			jsonrpc2.Async(ctx)
 		}
 		return next(ctx, req)

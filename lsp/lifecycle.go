@@ -215,6 +215,14 @@ func (s *Server) shutdown(ctx context.Context) error {
 		// Calls sent before shutdown are answered before it: they may still
 		// need the app (and a command may be stopping a process tree).
 		s.calls.Wait()
+		// Their answers are written after the handlers return; an answer
+		// jsonrpc2 drops (the client went away) must not hold shutdown for
+		// long.
+		actx, acancel := context.WithTimeout(context.Background(), answerWait)
+		if !s.answers.waitWritten(actx) {
+			s.log.Warn("shutdown: answers to earlier calls were not written in time", zap.Duration("waited", answerWait))
+		}
+		acancel()
 		grace := time.Duration(app.Config().ProcessManager.StopGraceMS) * time.Millisecond
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace+30*time.Second)
 		defer cancel()

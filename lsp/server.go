@@ -67,6 +67,10 @@ type Options struct {
 // closeTimeout bounds the wait for the connection's reader at the end.
 const closeTimeout = 2 * time.Second
 
+// answerWait bounds shutdown's wait for the answers to earlier calls once
+// their handlers have returned (writing them normally takes microseconds).
+const answerWait = 2 * time.Second
+
 type lifecycle int
 
 const (
@@ -88,6 +92,7 @@ type Server struct {
 	bgStop  context.CancelFunc
 	bg      sync.WaitGroup // goroutines owned by the server (parent watch, health, openUrl)
 	calls   sync.WaitGroup // calls released from the read loop, until they return
+	answers *answers       // calls released from the read loop, until their answer is written
 	diag    *diagnostics
 	exitSet sync.Once
 
@@ -123,11 +128,13 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, opts Options) int {
 		opts: opts, log: log,
 		exited: make(chan struct{}), parent: make(chan struct{}),
 		docs: map[string][]byte{}, logSubs: map[string]bool{},
+		answers: newAnswers(),
 	}
 	s.bgCtx, s.bgStop = context.WithCancel(context.Background())
 	s.diag = newDiagnostics(s)
 	rwc := &stdio{in: in, out: out}
 	st := newStream(rwc, log.Named("wire"), opts.Trace)
+	st.answers = s.answers
 	s.conn = jsonrpc2.NewConn(st, jsonrpc2.WithCodec(codec{}))
 	def := config.Default()
 	s.out = newOutbox(s.conn, log.Named("outbox"), limitsOf(def), s.snapshot)

@@ -48,6 +48,9 @@ type stream struct {
 	rbuf []byte
 
 	trace bool
+
+	// answers, when set, learns which calls' answers each frame carries.
+	answers *answers
 }
 
 // frameWriter is jsonrpc2's raw-frame write, implemented by its header stream.
@@ -184,12 +187,23 @@ func (s *stream) replyError(ctx context.Context, id json.RawMessage, code jsonrp
 
 // Write implements jsonrpc2.Stream.
 func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
-	return s.out.Write(ctx, msg)
+	if s.answers == nil || s.answers.n.Load() == 0 {
+		return s.out.Write(ctx, msg)
+	}
+	body, err := jsonrpc2.EncodeMessage(msg)
+	if err != nil {
+		return 0, err
+	}
+	return s.WriteFrame(ctx, body)
 }
 
 // WriteFrame lets jsonrpc2 answer a batch as one frame.
 func (s *stream) WriteFrame(ctx context.Context, data []byte) (int64, error) {
-	return s.out.(frameWriter).WriteFrame(ctx, data)
+	n, err := s.out.(frameWriter).WriteFrame(ctx, data)
+	if s.answers != nil { // written or never to be: either way not to wait for
+		s.answers.sawFrame(data)
+	}
+	return n, err
 }
 
 // Close implements jsonrpc2.Stream.
