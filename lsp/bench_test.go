@@ -1,21 +1,15 @@
 package lsp
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/brummer-dev/brummer/core"
 )
 
 func needNode(b *testing.B) {
@@ -144,84 +138,4 @@ func BenchmarkCodeLens200Packages(b *testing.B) {
 	}
 	b.ReportMetric(float64(lens)/float64(b.N)/1e6, "codeLens-ms")
 	b.ReportMetric(float64(lens)/float64(base), "codeLens/trivial")
-}
-
-// BenchmarkStalledClientMemory: a script prints N lines while the client
-// reads nothing; reports the peak heap and the script's run time against
-// the same script with its output to /dev/null.
-func BenchmarkStalledClientMemory(b *testing.B) {
-	needNode(b)
-	const lines = 2_000_000
-	script := fmt.Sprintf(`const line = "a log line of output, long enough to be realistic: 0123456789\n"; const chunk = line.repeat(1000);
-let left = %d / 1000; function go() { while (left > 0) { left--; if (!process.stdout.write(chunk)) { process.stdout.once("drain", go); return; } } } go();`, lines)
-	root := workspace(b, map[string]string{"print.js": script, "package.json": `{"scripts":{"print":"node print.js"}}`})
-	// Each run takes seconds and the figures are per run, not per op: at
-	// most two, whatever -benchtime asks.
-	for i := 0; i < min(b.N, 2); i++ {
-		devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-		cmd := exec.Command("node", "print.js")
-		cmd.Dir = root
-		cmd.Stdout = devnull
-		t0 := time.Now()
-		if err := cmd.Run(); err != nil {
-			b.Fatal(err)
-		}
-		baseline := time.Since(t0)
-		devnull.Close()
-
-		runtime.GC()
-		var before runtime.MemStats
-		runtime.ReadMemStats(&before)
-		var peak atomic.Uint64
-		stop := make(chan struct{})
-		sampled := make(chan struct{})
-		go func() {
-			defer close(sampled)
-			t := time.NewTicker(20 * time.Millisecond)
-			defer t.Stop()
-			for {
-				var ms runtime.MemStats
-				runtime.ReadMemStats(&ms)
-				if ms.HeapInuse > peak.Load() {
-					peak.Store(ms.HeapInuse)
-				}
-				select {
-				case <-stop:
-					return
-				case <-t.C:
-				}
-			}
-		}()
-		e := newEditor(b, root, editorOpts{})
-		if os.Getenv("BENCH_NO_SUBSCRIBE") == "" {
-			e.mustCall("brummer/subscribeLogs", map[string]any{"processId": nil, "enabled": true}, nil)
-		}
-		e.mu.Lock()
-		e.paused = make(chan struct{})
-		e.mu.Unlock()
-		e.send("brummer/processes", map[string]any{})
-		t1 := time.Now()
-		e.send("workspace/executeCommand", map[string]any{"command": "brummer.run", "arguments": []any{map[string]string{"script": "print"}}})
-		app := e.app.(*core.App)
-		var id string
-		for id == "" {
-			if ps := app.Processes(); len(ps) > 0 && ps[0].PID > 0 {
-				id = ps[0].ID
-			}
-			time.Sleep(time.Millisecond)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		p, err := app.Wait(ctx, id)
-		cancel()
-		took := time.Since(t1)
-		close(stop)
-		<-sampled
-		if err != nil || p.Status.String() != "success" {
-			b.Fatalf("%+v %v", p, err)
-		}
-		e.close()
-		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
-		b.ReportMetric(float64(before.HeapInuse)/(1<<20), "heap-before-MB")
-		b.ReportMetric(took.Seconds()/baseline.Seconds(), "runtime/devnull")
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/brummer-dev/brummer/logstore"
 
@@ -192,7 +193,7 @@ func (o *outbox) logBatch(processID string, entries []logstore.Entry) {
 	if over := len(entries) - maxBatchEntries; over > 0 {
 		o.logDropped[processID] += over
 		o.droppedLines += uint64(over)
-		entries = entries[over:]
+		entries = detach(entries[over:])
 	}
 	for len(o.logs) >= o.limits.LogBatches {
 		old := o.logs[0]
@@ -427,4 +428,28 @@ type logAppendedParams struct {
 	ProcessID string         `json:"processId"`
 	Entries   []wireLogEntry `json:"entries"`
 	Dropped   int            `json:"dropped"`
+}
+
+// detach copies the tail of a big batch that is kept: entries and text,
+// the text into one buffer. A queued batch then holds what it shows, not
+// the store's whole batch array and the read buffers its lines were cut
+// from (a stalled client's full queue would hold hundreds of those).
+func detach(entries []logstore.Entry) []logstore.Entry {
+	n := 0
+	for i := range entries {
+		n += len(entries[i].Text)
+	}
+	buf := make([]byte, 0, n)
+	for i := range entries {
+		buf = append(buf, entries[i].Text...)
+	}
+	text := unsafe.String(unsafe.SliceData(buf), len(buf))
+	out := make([]logstore.Entry, len(entries))
+	off := 0
+	for i, e := range entries {
+		e.Text = text[off : off+len(e.Text)]
+		off += len(e.Text)
+		out[i] = e
+	}
+	return out
 }

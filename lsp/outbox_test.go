@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/brummer-dev/brummer/core"
 	"github.com/brummer-dev/brummer/logstore"
@@ -231,4 +232,31 @@ func TestOutboxServesKindsRoundRobin(t *testing.T) {
 	})
 	close(stop)
 	wg.Wait()
+}
+
+func TestDetachKeepsOnlyWhatIsShown(t *testing.T) {
+	// A big batch's kept tail must not share the store's batch array or
+	// its lines' read buffer: a stalled client's queue would hold them all.
+	arena := strings.Repeat("x", 64<<10)
+	batch := make([]logstore.Entry, 1000)
+	for i := range batch {
+		batch[i] = logstore.Entry{Seq: uint64(i + 1), ProcessID: "p1", Text: arena[i*10 : i*10+5+i%3]}
+	}
+	kept := detach(batch[1000-maxBatchEntries:])
+	if len(kept) != maxBatchEntries {
+		t.Fatalf("%d kept", len(kept))
+	}
+	if &kept[0] == &batch[1000-maxBatchEntries] {
+		t.Fatal("kept entries share the batch's array")
+	}
+	lo, hi := uintptr(unsafe.Pointer(unsafe.StringData(arena))), uintptr(unsafe.Pointer(unsafe.StringData(arena)))+uintptr(len(arena))
+	for i, e := range kept {
+		src := batch[1000-maxBatchEntries+i]
+		if e.Text != src.Text || e.Seq != src.Seq || e.ProcessID != src.ProcessID {
+			t.Fatalf("entry %d = %+v, want %+v", i, e, src)
+		}
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(e.Text))); p >= lo && p < hi {
+			t.Fatalf("entry %d's text still points into the read buffer", i)
+		}
+	}
 }

@@ -141,3 +141,36 @@ func TestBrummerKilled(t *testing.T) {
 		return len(groupMembers(pid)) == 0 && !alive(esc)
 	})
 }
+
+func TestOutputLineByLineIsReadInBatches(t *testing.T) {
+	// A program writing one line per write, fast, is read many lines at a
+	// time (read coalescing), and nothing is lost or reordered.
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not installed")
+	}
+	const n = 20000
+	sink := newRecSink()
+	m := newManager(t, Config{}, false, nil, sink)
+	s, err := m.Start(ctx, Spec{Script: "print", Dir: t.TempDir(), Argv: []string{"node", "-e",
+		fmt.Sprintf(`const fs = require("fs"); for (let i = 1; i <= %d; i++) fs.writeSync(1, i + "\n");`, n)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitDone(t, m, s.ID, 60*time.Second)
+	got := sink.texts(s.ID, Stdout)
+	if len(got) != n {
+		t.Fatalf("%d lines, want %d", len(got), n)
+	}
+	for i, l := range got {
+		if l != fmt.Sprint(i+1) {
+			t.Fatalf("line %d = %q", i, l)
+		}
+	}
+	sink.mu.Lock()
+	batches := sink.batches
+	sink.mu.Unlock()
+	if batches > n/3 {
+		t.Fatalf("%d lines came in %d batches: reads are not coalesced", n, batches)
+	}
+	t.Logf("%d lines in %d batches", n, batches)
+}

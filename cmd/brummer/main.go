@@ -39,14 +39,16 @@ func main() {
 // and bounded (the log ring), while output arrives as many short-lived
 // strings, so the default GOGC=100 collects far too often (the line reader
 // keeps about 0.4 of the raw pipe rate at 100, 0.65 at 400). The soft limit
-// keeps the larger heap goal from growing memory once the ring is full.
+// (128 MiB) keeps the larger heap goal from growing memory once the ring is
+// full: a script flooding its output to a stalled editor stays under 150 MB
+// resident.
 // GOGC and GOMEMLIMIT in the environment win.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(256 << 20)
+		debug.SetMemoryLimit(128 << 20)
 	}
 }
 
