@@ -31,6 +31,7 @@ var (
 // and stderr as read (each from its own reader goroutine), then the system
 // line saying how it ended. It runs on the reader goroutines: a slow
 // OutputFunc slows the script down, which suits a terminal and nothing else.
+// The slice is reused once it returns (the strings stay valid).
 type OutputFunc func(proc ProcessRef, stream logstore.Stream, lines []logstore.Line)
 
 // ProcessRef names the process a line belongs to; it is known before Run

@@ -36,16 +36,24 @@ func (s sink) Append(id string, stream procmgr.Stream, lines []procmgr.Line) {
 		return
 	}
 	s.a.ensureRegistered(id, st)
-	out := make([]logstore.Line, len(lines))
-	for i, l := range lines {
-		out[i] = logstore.Line{Text: l.Text, Time: l.Time}
+	bp := lineBufs.Get().(*[]logstore.Line)
+	out := (*bp)[:0]
+	for _, l := range lines {
+		out = append(out, logstore.Line{Text: l.Text, Time: l.Time})
 	}
 	ls := logstore.Stdout
 	if stream == procmgr.Stderr {
 		ls = logstore.Stderr
 	}
 	s.a.appendLines(id, st, ls, out)
+	// The store and the Output hook keep no reference to the slice.
+	clear(out)
+	*bp = out[:0]
+	lineBufs.Put(bp)
 }
+
+// lineBufs are the batches sink hands on, one per reader at a time.
+var lineBufs = sync.Pool{New: func() any { return new([]logstore.Line) }}
 
 func (a *App) appendLines(id string, st *procState, stream logstore.Stream, lines []logstore.Line) {
 	a.store.Append(id, stream, lines)

@@ -163,7 +163,8 @@ func (s *Store) allProcs() []*proc {
 
 // Append stores a batch of lines of one stream of a process, runs problem
 // and URL detection on them, and publishes what changed. It is the one
-// write path; it never waits on readers of the store or on the bus.
+// write path; it never waits on readers of the store or on the bus. The
+// lines slice is not kept (the strings are).
 func (s *Store) Append(processID string, stream Stream, lines []Line) {
 	if len(lines) == 0 {
 		return

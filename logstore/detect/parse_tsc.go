@@ -31,8 +31,6 @@ import (
 func init() { register(100, func() Parser { return &tscParser{} }) }
 
 var (
-	tscPlainRe  = regexp.MustCompile(`^\s*(\S.*?)\((\d+),(\d+)\): (error|warning|message) TS(\d+): (.*)$`)
-	tscPrettyRe = regexp.MustCompile(`^\s*(\S.*?):(\d+):(\d+) - (error|warning|message) TS(\d+): (.*)$`)
 	// "  src/a.ts:3:3" opening a related location in pretty mode.
 	tscRelatedRe = regexp.MustCompile(`^\s+(\S.*?):(\d+):(\d+)$`)
 )
@@ -107,10 +105,10 @@ func (p *tscParser) header(line string, i int, env *Env, out *Output) bool {
 		return false
 	}
 	state := tscPlainMsg
-	m := tscPlainRe.FindStringSubmatch(line)
-	if m == nil {
+	m, ok := tscSplitHeader(line, false)
+	if !ok {
 		state = tscPrettyMsg
-		if m = tscPrettyRe.FindStringSubmatch(line); m == nil {
+		if m, ok = tscSplitHeader(line, true); !ok {
 			return false
 		}
 	}
@@ -256,3 +254,76 @@ func (p *tscParser) end(out *Output) {
 }
 
 func (p *tscParser) Flush(env *Env, out *Output) { p.end(out) }
+
+// tscSplitHeader matches a header line, plain or pretty, and returns the
+// submatches of what would be these regexps (a test holds it to them; by
+// hand it costs a tenth):
+//
+//	^\s*(\S.*?)\((\d+),(\d+)\): (error|warning|message) TS(\d+): (.*)$
+//	^\s*(\S.*?):(\d+):(\d+) - (error|warning|message) TS(\d+): (.*)$
+func tscSplitHeader(line string, pretty bool) ([7]string, bool) {
+	var m [7]string
+	start := 0
+	for start < len(line) && isRegexpSpace(line[start]) {
+		start++
+	}
+	open := byte('(')
+	if pretty {
+		open = ':'
+	}
+	// The file is the shortest prefix (one byte at least) after which the
+	// rest matches, as the lazy group does.
+	for i := start + 1; i < len(line); i++ {
+		if line[i] != open {
+			continue
+		}
+		rest := line[i+1:]
+		ln, rest, ok1 := tscDigits(rest)
+		if !ok1 {
+			continue
+		}
+		sep1, sep2 := ",", "): "
+		if pretty {
+			sep1, sep2 = ":", " - "
+		}
+		if !strings.HasPrefix(rest, sep1) {
+			continue
+		}
+		col, rest, ok2 := tscDigits(rest[len(sep1):])
+		if !ok2 || !strings.HasPrefix(rest, sep2) {
+			continue
+		}
+		rest = rest[len(sep2):]
+		var sev string
+		for _, w := range [...]string{"error", "warning", "message"} {
+			if strings.HasPrefix(rest, w+" TS") {
+				sev = w
+				break
+			}
+		}
+		if sev == "" {
+			continue
+		}
+		code, msg, ok3 := tscDigits(rest[len(sev)+3:])
+		if !ok3 || !strings.HasPrefix(msg, ": ") {
+			continue
+		}
+		m = [7]string{line, line[start:i], ln, col, sev, code, msg[2:]}
+		return m, true
+	}
+	return m, false
+}
+
+// tscDigits splits off a leading run of ASCII digits (at least one).
+func tscDigits(s string) (digits, rest string, ok bool) {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return s[:n], s[n:], n > 0
+}
+
+// isRegexpSpace is RE2's \s: space, \t, \n, \f, \r.
+func isRegexpSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
