@@ -333,10 +333,13 @@ func writeProblems(path string, problems []core.ProcessProblem) error {
 			File: p.File, Line: p.Line, Column: p.Column, EndLine: p.EndLine, EndColumn: p.EndColumn,
 			Severity: p.Severity.String(), Message: p.Message, Source: p.Source, Code: p.Code, Script: p.Script,
 		}
-		if j.EndLine == 0 {
+		// Positions are 1-based: a tool that printed no column (go test,
+		// panics) or no line points at the start of the line or file.
+		j.Line, j.Column = max(j.Line, 1), max(j.Column, 1)
+		if j.EndLine < j.Line {
 			j.EndLine = j.Line
 		}
-		if j.EndColumn == 0 {
+		if j.EndLine == j.Line && j.EndColumn < j.Column {
 			j.EndColumn = j.Column
 		}
 		list = append(list, j)
@@ -353,7 +356,7 @@ func writeProblems(path string, problems []core.ProcessProblem) error {
 
 func printProblems(w io.Writer, root string, problems []core.ProcessProblem) {
 	for _, p := range problems {
-		fmt.Fprintf(w, "%s:%d:%d: %s: %s [%s]\n", relDir(root, p.File), p.Line, p.Column, p.Severity, p.Message, p.Source)
+		fmt.Fprintf(w, "%s:%d:%d: %s: %s [%s]\n", relDir(root, p.File), max(p.Line, 1), max(p.Column, 1), p.Severity, p.Message, p.Source)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/brummer-dev/brummer/core"
 	"github.com/brummer-dev/brummer/logstore"
+	"github.com/brummer-dev/brummer/logstore/detect"
 	"github.com/brummer-dev/brummer/procmgr"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -468,5 +469,30 @@ func TestRunKilledBrummerLeavesNothing(t *testing.T) {
 	// Nothing in brummer can react to SIGKILL: procmgr's supervisor must.
 	for _, pid := range pids {
 		assert.Eventually(t, func() bool { return !alive(pid) }, waitLimit, 20*time.Millisecond, "pid %d outlived brummer", pid)
+	}
+}
+
+// Tools that print no column (go test failures, panics) or no line still
+// give 1-based positions in the --problems file.
+func TestWriteProblemsPositionsAreOneBased(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "p.json")
+	err := writeProblems(out, []core.ProcessProblem{
+		{Script: "test", Problem: detect.Problem{Location: detect.Location{File: "/w/a_test.go", Line: 7}, Severity: detect.Error, Message: "m", Source: "go"}},
+		{Script: "build", Problem: detect.Problem{Location: detect.Location{File: "/w/main.js"}, Severity: detect.Error, Message: "m", Source: "rollup"}},
+		{Script: "tsc", Problem: detect.Problem{Location: detect.Location{File: "/w/a.ts", Line: 3, Column: 5, EndLine: 4, EndColumn: 2}, Severity: detect.Error, Message: "m", Source: "tsc"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(out)
+	var got []problemJSON
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := [][4]int{{7, 1, 7, 1}, {1, 1, 1, 1}, {3, 5, 4, 2}}
+	for i, p := range got {
+		if g := [4]int{p.Line, p.Column, p.EndLine, p.EndColumn}; g != want[i] {
+			t.Errorf("problem %d: line/column/endLine/endColumn %v, want %v", i, g, want[i])
+		}
 	}
 }

@@ -94,6 +94,9 @@ func (d *Detector) flushAll() {
 }
 
 func (d *Detector) reset() {
+	// Source text is read again for each line's problems: files change
+	// between watch cycles.
+	d.env.srcPath, d.env.srcData = "", nil
 	d.out.Problems = d.out.Problems[:0]
 	d.out.Level = LevelInfo
 	d.out.CycleStart = false
@@ -106,6 +109,14 @@ func (d *Detector) dedup() {
 	}
 	kept := d.out.Problems[:0]
 	for _, p := range d.out.Problems {
+		// Columns in characters before comparing: the same problem may
+		// come from tools that count differently.
+		if u := unitOf(p.Source); u != unitChars {
+			d.env.toChars(&p.Location, u)
+			for i := range p.Related {
+				d.env.toChars(&p.Related[i].Location, u)
+			}
+		}
 		k := p.Key()
 		if _, dup := d.seen[k]; dup {
 			continue

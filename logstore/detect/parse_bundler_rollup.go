@@ -90,6 +90,7 @@ func (p *rollupParser) location(line string, env *Env, out *Output) bool {
 	if !ok {
 		return false
 	}
+	env.placeUnresolved(&loc, p.cur.Message)
 	p.cur.Location = loc
 	out.Problems = append(out.Problems, p.cur)
 	p.open = false

@@ -30,12 +30,13 @@ func (e *Env) Resolve(p string) (string, bool) {
 		}
 		rel := p
 		p = filepath.Join(e.Dir, rel)
-		if len(e.AltDirs) > 0 && !e.exists(p) {
-			for _, d := range e.AltDirs {
-				if alt := filepath.Join(d, rel); e.InWorkspace(alt) && e.exists(alt) {
-					p = alt
-					break
-				}
+		// A script that changed directory runs its tools there: a path
+		// that exists under one of those directories is theirs, even when
+		// the same relative path also exists under Dir.
+		for _, d := range e.AltDirs {
+			if alt := filepath.Join(d, rel); e.InWorkspace(alt) && e.exists(alt) {
+				p = alt
+				break
 			}
 		}
 	}

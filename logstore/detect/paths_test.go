@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -27,14 +28,14 @@ func TestScriptDirs(t *testing.T) {
 	}
 }
 
-// A path printed by a tool the script ran after `cd web` resolves there
-// when it does not exist under the process's directory.
+// A path printed by a tool the script ran after `cd web` resolves there,
+// even when the same relative path exists under the process's directory.
 func TestResolveTriesTheScriptsDirectories(t *testing.T) {
 	root := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(root, "web", "src"), 0o755); err != nil {
+	if err := errors.Join(os.MkdirAll(filepath.Join(root, "web", "src"), 0o755), os.MkdirAll(filepath.Join(root, "src"), 0o755)); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"web/src/app.ts", "top.ts"} {
+	for _, f := range []string{"web/src/app.ts", "top.ts", "src/app.ts"} {
 		if err := os.WriteFile(filepath.Join(root, f), nil, 0o644); err != nil {
 			t.Fatal(err)
 		}

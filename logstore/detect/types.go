@@ -103,13 +103,19 @@ func (l Level) String() string {
 type Env struct {
 	Dir   string   // the process's working directory (absolute)
 	Roots []string // workspace roots (absolute); problems must lie under one
-	// AltDirs are further directories relative paths may be relative to
-	// (where the script changed directory: `cd api && go vet ./...`); they
-	// are tried, in order, when the path does not exist under Dir.
+	// AltDirs are the directories the script changes to (`cd api && go
+	// vet ./...`): a relative path that exists under one of them (tried in
+	// order) resolves there, else under Dir.
 	AltDirs []string
 	// Exists reports whether an absolute path is an existing regular file.
 	// Tests may replace it; nil means os.Stat (cached by the Detector).
 	Exists func(abs string) bool
+	// ReadFile reads a source file (to convert columns, find an import);
+	// nil means the file system, files over 8 MiB skipped.
+	ReadFile func(abs string) ([]byte, error)
+
+	srcPath string // the last source file read, and its text (nil: unreadable)
+	srcData []byte
 }
 
 // Output collects what parsers find for one line (or one flush).
