@@ -23,6 +23,7 @@ type proc struct {
 	problems   []detect.Problem
 	urls       map[string]struct{} // origins already announced
 	timer      *time.Timer         // quiet flush; created on the first batch
+	armed      bool                // timer pending (guarded by mu)
 	lastAppend time.Time           // monotonic time of the last batch
 	dirty      bool                // lines fed since the last flush
 	urlBuf     []string
@@ -110,9 +111,18 @@ func (p *proc) flush(ended bool) {
 		if p.timer != nil {
 			p.timer.Stop()
 		}
-	} else if p.s.closed.Load() || time.Since(p.lastAppend) < p.s.quiet {
-		// A batch arrived while this timer fired; it re-armed the timer.
-		return
+		p.armed = false
+	} else {
+		p.armed = false
+		if p.s.closed.Load() {
+			return
+		}
+		if since := time.Since(p.lastAppend); since < p.s.quiet {
+			// Output came meanwhile: wait for the rest of its quiet time.
+			p.armed = true
+			p.timer.Reset(p.s.quiet - since)
+			return
+		}
 	}
 	if !p.dirty {
 		return
@@ -139,12 +149,15 @@ func (p *proc) reset(urls bool) {
 	p.queueLocked([]eventbus.Event{p.problemsEventLocked()})
 }
 
-// armLocked (re)starts the quiet timer: one timer per process, reset per
-// batch, so quiet output costs nothing and no goroutine waits.
+// armLocked starts the quiet timer unless it is pending: one timer per
+// process, so quiet output costs nothing and no goroutine waits. A batch
+// does not push a pending timer back (that would cost a timer operation
+// per batch); the timer, when it fires too early, waits out the rest.
 func (p *proc) armLocked() {
-	if p.s.closed.Load() {
+	if p.armed || p.s.closed.Load() {
 		return
 	}
+	p.armed = true
 	if p.timer == nil {
 		p.timer = time.AfterFunc(p.s.quiet, p.onQuiet)
 		return

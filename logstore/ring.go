@@ -43,6 +43,10 @@ type ring struct {
 	// byProc lists each process's live entries in sequence order. Entries
 	// leave it from the front (overwritten) or all at once (cleared).
 	byProc map[string]*seqQueue
+	// evictID's queue in byProc, as last looked up by evictOldest (nil
+	// when unknown); reset whenever byProc loses a queue.
+	evictID string
+	evictQ  *seqQueue
 }
 
 func newRing(maxEntries int, maxBytes int64) *ring {
@@ -57,34 +61,45 @@ func (r *ring) at(seq uint64) *slot {
 	return &r.buf[i]
 }
 
-// push stores e (its Seq is assigned here; e must not change afterwards)
-// and evicts the oldest entries that no longer fit.
-func (r *ring) push(e *Entry) {
-	if r.n == r.max {
-		r.evictOldest()
+// pushBatch stores a batch of one process's entries (their Seq is
+// assigned here; they must not change afterwards) and evicts the oldest
+// entries that no longer fit.
+func (r *ring) pushBatch(entries []Entry) {
+	if len(entries) == 0 {
+		return
 	}
-	if r.n == len(r.buf) {
-		r.grow()
-	}
-	r.lastSeq = r.first + uint64(r.n)
-	e.Seq = r.lastSeq
-	i := r.start + r.n
-	if i >= len(r.buf) {
-		i -= len(r.buf)
-	}
-	r.buf[i] = slot{e: e}
-	r.n++
-	r.live++
-	r.bytes += entrySize(e)
-	q := r.byProc[e.ProcessID]
+	id := entries[0].ProcessID
+	q := r.byProc[id]
 	if q == nil {
 		q = &seqQueue{}
-		r.byProc[e.ProcessID] = q
 	}
-	q.push(e.Seq)
-	// Keep at least the newest entry even when it alone exceeds maxBytes.
-	for r.bytes > r.maxBytes && r.n > 1 {
-		r.evictOldest()
+	for i := range entries {
+		e := &entries[i]
+		if r.n == r.max {
+			r.evictOldest()
+		}
+		if r.n == len(r.buf) {
+			r.grow()
+		}
+		r.lastSeq = r.first + uint64(r.n)
+		e.Seq = r.lastSeq
+		j := r.start + r.n
+		if j >= len(r.buf) {
+			j -= len(r.buf)
+		}
+		r.buf[j] = slot{e: e}
+		r.n++
+		r.live++
+		r.bytes += entrySize(e)
+		if q.len() == 0 {
+			// New, or emptied (and removed) by the evictions above.
+			r.byProc[id] = q
+		}
+		q.push(e.Seq)
+		// Keep at least the newest entry even when it alone exceeds maxBytes.
+		for r.bytes > r.maxBytes && r.n > 1 {
+			r.evictOldest()
+		}
 	}
 }
 
@@ -111,10 +126,19 @@ func (r *ring) evictOldest() {
 		r.dropped++
 		r.live--
 		r.bytes -= entrySize(s.e)
-		if q := r.byProc[s.e.ProcessID]; q != nil {
+		// Evictions come in runs of one process's batch: remember its
+		// queue rather than look it up for every entry.
+		id := s.e.ProcessID
+		q := r.evictQ
+		if q == nil || r.evictID != id {
+			q = r.byProc[id]
+			r.evictID, r.evictQ = id, q
+		}
+		if q != nil {
 			q.popFront()
 			if q.len() == 0 {
-				delete(r.byProc, s.e.ProcessID)
+				delete(r.byProc, id)
+				r.evictID, r.evictQ = "", nil
 			}
 		}
 	}
@@ -153,6 +177,7 @@ func (r *ring) clearProc(id string) {
 		*s = slot{dead: true}
 	}
 	delete(r.byProc, id)
+	r.evictID, r.evictQ = "", nil
 }
 
 // clearAll drops every entry; sequence numbers continue where they were.
@@ -161,6 +186,7 @@ func (r *ring) clearAll() {
 	r.start, r.n, r.live, r.bytes = 0, 0, 0, 0
 	r.first = r.lastSeq + 1
 	r.byProc = map[string]*seqQueue{}
+	r.evictID, r.evictQ = "", nil
 }
 
 // copyAfter appends to dst the live entries with seq > after, oldest

@@ -265,9 +265,7 @@ func (s *Store) Close() {
 // is set here.
 func (s *Store) insert(entries []Entry) {
 	s.mu.Lock()
-	for i := range entries {
-		s.ring.push(&entries[i])
-	}
+	s.ring.pushBatch(entries)
 	s.mu.Unlock()
 }
 

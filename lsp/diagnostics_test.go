@@ -40,7 +40,8 @@ func TestDiagnosticsFromOutput(t *testing.T) {
 		t.Fatalf("diagnostics %s", m.Params)
 	}
 	d := pub.Diagnostics[0]
-	// tsc column 10 is "s", after a two-unit emoji: UTF-16 character 10.
+	// tsc prints UTF-16 column 11 for "s", after a two-unit emoji: character
+	// 10 in Brummer's problems, UTF-16 character 10 (0-based) on the wire.
 	want := wireRange{wirePosition{0, 10}, wirePosition{0, 11}}
 	if d.Range != want || d.Severity != 1 || d.Source != "tsc" || d.Code != "TS2322" || d.Data.ProcessID != p.ID ||
 		!strings.Contains(d.Message, "not assignable") {

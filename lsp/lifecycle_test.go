@@ -16,7 +16,7 @@ const fixtureManifest = `{
   "scripts": {
     "serve": "echo 'Local: http://localhost:5173/' && sleep 30",
     "ok": "echo hello && echo world",
-    "fail": "echo \"src/a.ts(1,10): error TS2322: Type 'number' is not assignable to type 'string'.\" && exit 1"
+    "fail": "echo \"src/a.ts(1,11): error TS2322: Type 'number' is not assignable to type 'string'.\" && exit 1"
   }
 }
 `
