@@ -21,7 +21,9 @@
 // control characters removed, invalid UTF-8 replaced, lines cut at
 // MaxLineBytes with TruncationMarker in bounded memory) and hands the lines
 // of each read to the Sink as one batch. Readers wait on nothing but the
-// read: the Sink must not block.
+// read (and, when a program writes line by line at a high rate, a quarter
+// of a millisecond between small reads so that a batch holds many lines):
+// the Sink must not block.
 //
 // Concurrency: status, pid, exit code and times are atomics; the process
 // map is under one RWMutex, the package's only lock. ProcessChanged is
