@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/brummer-dev/brummer/lsp"
@@ -21,6 +23,7 @@ func lspCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	logFile := fs.String("log-file", "", "write the log to `PATH` instead of stderr")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	trace := fs.Bool("trace", false, "log every message read and written (implies --log-level debug)")
+	cpuProfile := fs.String("profile.cpu", "", "write a CPU profile of the whole session to `PATH` (for performance reports)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: brummer lsp [flags]\n\nRuns the Brummer language server on stdin/stdout (see shared/PROTOCOL.md).\n\nFlags:")
 		fs.PrintDefaults()
@@ -49,6 +52,20 @@ func lspCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	log.Info("brummer lsp starting", zap.String("version", buildVersion()))
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "brummer lsp: --profile.cpu: %v\n", err)
+			return 2
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
 	in, out := interruptible(stdin, stdout)
 	code := lsp.Serve(ctx, in, out, lsp.Options{Version: buildVersion(), Log: log, Trace: *trace})
 	log.Info("brummer lsp exiting", zap.Int("code", code))
