@@ -76,7 +76,7 @@ func (p *proc) append(stream Stream, lines []Line) {
 		if t.IsZero() {
 			t = now
 		}
-		entries[i] = Entry{ProcessID: p.id, Time: t, Stream: stream, Text: text, Level: lvl}
+		entries[i] = Entry{Time: t.UnixNano(), ProcessID: p.id, Stream: stream, Text: text, Level: lvl}
 		urls = findURLs(urls, text)
 	}
 	p.dirty = true

@@ -37,15 +37,19 @@ func (s Stream) String() string {
 	return "stdout"
 }
 
-// Entry is one stored line.
+// Entry is one stored line. It is kept small and with few pointers (the
+// store writes one per line of output): the time is in Unix nanoseconds.
 type Entry struct {
 	Seq       uint64
+	Time      int64 // when the line was read, Unix nanoseconds (see At)
 	ProcessID string
-	Time      time.Time
-	Stream    Stream
 	Text      string
+	Stream    Stream
 	Level     detect.Level
 }
+
+// At is the entry's time.
+func (e *Entry) At() time.Time { return time.Unix(0, e.Time) }
 
 // Line is what producers append.
 type Line struct {

@@ -116,7 +116,7 @@ func toWireProcesses(ps []core.Process) []wireProcess {
 
 func toWireEntry(e logstore.Entry) wireLogEntry {
 	return wireLogEntry{
-		Seq: e.Seq, ProcessID: e.ProcessID, Time: rfc3339(e.Time),
+		Seq: e.Seq, ProcessID: e.ProcessID, Time: rfc3339(e.At()),
 		Stream: e.Stream.String(), Text: e.Text, Level: e.Level.String(),
 	}
 }

@@ -48,9 +48,10 @@ type lineReader struct {
 	// CR folding already dropped.
 	pendColor bool
 	// arena holds the text of the plain lines of one read: one allocation
-	// per batch instead of one per line. It is sized up front and never
-	// grows, so the strings made from it stay valid and immutable; a line
-	// kept alone keeps at most one read's worth (64 KiB) alive.
+	// and one copy per batch instead of one per line. It is sized up front
+	// and never grows, so the strings made from it stay valid and
+	// immutable; a line kept alone keeps at most one read's worth (64 KiB
+	// plus a partial line) alive.
 	arena []byte
 	// batch is the slice handed to the sink, reused for every read: the
 	// sink copies what it keeps (Sink's contract).
@@ -132,16 +133,22 @@ func (r *lineReader) feed(chunk []byte, now time.Time) []Line {
 		r.batch = make([]Line, 0, n+1)
 	}
 	out = r.batch[:0]
-	r.arena = make([]byte, 0, len(chunk)+len(*r.pend))
+	// The arena starts as a copy of the whole read (one copy, not one per
+	// line): a plain line's text is a view of it. The room after it takes
+	// lines joined with a partial one from the previous read.
+	r.arena = make([]byte, len(chunk), len(chunk)+len(*r.pend))
+	copy(r.arena, chunk)
 	defer func() { r.arena = nil }()
+	pos := 0 // offset of chunk in the read
 	for len(chunk) > 0 {
 		i := bytes.IndexByte(chunk, '\n')
 		if i < 0 {
 			r.appendPartial(chunk, now, &out)
 			break
 		}
-		seg := chunk[:i]
+		seg, off := chunk[:i], pos
 		chunk = chunk[i+1:]
+		pos += i + 1
 		if r.discarding {
 			r.discarding = false
 			*r.pend = (*r.pend)[:0]
@@ -150,7 +157,11 @@ func (r *lineReader) feed(chunk []byte, now time.Time) []Line {
 		}
 		if len(*r.pend) == 0 && !r.pendColor {
 			if len(seg) <= r.max {
-				out = append(out, r.line(seg, now, false))
+				if len(seg) > 0 && plain(seg) { // no '\r', no escapes
+					out = append(out, Line{Text: unsafe.String(&r.arena[off], len(seg)), Time: now})
+				} else {
+					out = append(out, r.line(seg, now, false))
+				}
 				continue
 			}
 		}

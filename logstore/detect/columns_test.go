@@ -11,8 +11,8 @@ import (
 func TestColumnsAreConvertedToCharacters(t *testing.T) {
 	root := "/ws"
 	files := map[string]string{
-		"/ws/main.go": "package main\n\nfunc main() {\n\tvar s = \"héllo wörld\"; var n int = s\n\t_ = n\n}\n",
-		"/ws/src/t.c": "#include <stdio.h>\nint f(int a) {\n\tif (a) {\n\t\tint q = \"é\" + 1; return undeclared_v;\n\t}\n\treturn 0;\n}\n",
+		"/ws/main.go":  "package main\n\nfunc main() {\n\tvar s = \"héllo wörld\"; var n int = s\n\t_ = n\n}\n",
+		"/ws/src/t.c":  "#include <stdio.h>\nint f(int a) {\n\tif (a) {\n\t\tint q = \"é\" + 1; return undeclared_v;\n\t}\n\treturn 0;\n}\n",
 		"/ws/src/u.ts": "const s = \"😀é\"; const n: number = s;\n\tconst t = \"x\"; t.foo();\nexport {};\n",
 	}
 	reads := 0

@@ -4,7 +4,9 @@
 // A Detector runs the parsers over one process's lines in order. Most lines
 // are no tool's output, so it classifies each line once (gate.go) and skips
 // the built-in parsers that are idle and cannot want it; skipping never
-// changes what is detected (TestGateSkipsOnlyNoOps).
+// changes what is detected (TestGateSkipsOnlyNoOps). Problems' columns
+// count characters: the Detector converts each tool's unit (bytes, UTF-16,
+// gcc's display columns) with the file's line (columns.go).
 //
 // Concurrency: a Detector and its parsers belong to one goroutine at a time;
 // the caller serializes Feed and Flush.

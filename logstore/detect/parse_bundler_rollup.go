@@ -204,7 +204,8 @@ func (p *webpackParser) Feed(line string, claimed bool, env *Env, out *Output) b
 			p.startCycle(out)
 			return false
 		}
-		if strings.Contains(t, "compiling...") || strings.Contains(t, "Compiling...") {
+		// "<i> [webpack-dev-middleware] ... compiling..." ends the line.
+		if strings.HasSuffix(t, "ompiling...") {
 			p.compiled = true
 			p.startCycle(out)
 			return true
