@@ -25,7 +25,7 @@ let left = n / 1000;
 function done() { require("fs").writeFileSync(process.argv[2], String(performance.now() - t0)); }
 function go() { while (left > 0) { left--; if (!process.stdout.write(chunk)) { process.stdout.once("drain", go); return; } } process.stdout.write("", done); }
 go();`
-	// consoleScript prints one console.log per line, as programs do.
+	// consoleScript writes one line per write, as console.log does.
 	consoleScript = `const t0 = performance.now(); const n = +process.argv[3];
 let i = 0;
 function go() { while (i < n) { i++; if (!process.stdout.write("GET /api/items/" + i + " 200 3ms - 512b\n")) { process.stdout.once("drain", go); return; } } process.stdout.write("", () => require("fs").writeFileSync(process.argv[2], String(performance.now() - t0))); }
@@ -36,8 +36,9 @@ go();`
 // subscribes to every process's log lines, then stops reading while a
 // script prints BENCH_LINES lines (default 10 million). It reports the
 // server's peak resident memory (VmHWM) and the script's own run time
-// against the same script with its output to /dev/null, for a firehose
-// script and for a console.log-per-line one.
+// against the same script with its output to /dev/null and to a pipe that
+// a plain reader drains (pipe/devnull is what a pipe alone costs), for a
+// firehose script and for a line-by-line one.
 func BenchmarkStalledClientBinary(b *testing.B) {
 	needNode(b)
 	lines := 10_000_000
@@ -60,6 +61,16 @@ func BenchmarkStalledClientBinary(b *testing.B) {
 					b.Fatal(err)
 				}
 				base := readMillis(b, took)
+				os.Remove(took)
+				// The same script into a pipe that a plain reader drains (exec
+				// copies it to io.Discard): what any reader costs the script.
+				cmd = exec.Command("node", "print.js", took, strconv.Itoa(lines))
+				cmd.Dir = root
+				cmd.Stdout = io.Discard
+				if err := cmd.Run(); err != nil {
+					b.Fatal(err)
+				}
+				piped := readMillis(b, took)
 				os.Remove(took)
 
 				srv := exec.Command(bin, "lsp")
@@ -116,6 +127,8 @@ func BenchmarkStalledClientBinary(b *testing.B) {
 				}
 				b.ReportMetric(float64(lines)/ran*1000, "lines/s")
 				b.ReportMetric(ran/base, "runtime/devnull")
+				b.ReportMetric(piped/base, "pipe/devnull")
+				b.ReportMetric(ran/piped, "runtime/pipe")
 				b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
 			}
 		})
