@@ -7,12 +7,13 @@ package detect
 
 var (
 	gateTsc = gateFirst("FE", false).with(gateColonDigit | gateParenDigit | gateEndDot)
-	// "/abs/file" headers, "✖ 5 problems", compact (", col ") and unix rows.
+	// "/abs/file" headers, "✖ 5 problems", compact (", col ") and unix rows,
+	// the json formatter's "[{" line.
 	// (unix rows end with ']').
-	gateEslint  = gateFirst("/", false).nonASCII().with(gateEndClose | gateComma)
+	gateEslint  = gateFirst("/[", false).nonASCII().with(gateEndClose | gateComma)
 	gateVitest  = gateFirst("RDFPT", false).nonASCII()
 	gateJest    = gateFirst("FPTSRD", false).nonASCII()
-	gateVite    = gateFirst("e", false).with(gateBracket)
+	gateVite    = gateFirst("eBTEb", false).with(gateBracket) // and rolldown's "[CODE] msg", "Build failed with 2 errors:", "build started..."
 	gateEsbuild = gateFirst("[X>123456789", false).nonASCII().with(gateColonDigit)
 	gateRollup  = gateFirst("[b", false).with(gateEndDot)
 	gateWebpack = gateFirst("EWwac<", false)
@@ -41,7 +42,7 @@ func (*jestParser) gateInterest() gateInterest { return gateJest }
 func (p *jestParser) gateBusy() bool           { return p.block.open }
 
 func (*viteParser) gateInterest() gateInterest { return gateVite }
-func (p *viteParser) gateBusy() bool           { return p.open }
+func (p *viteParser) gateBusy() bool           { return p.open || p.rd.busy() }
 
 func (*esbuildParser) gateInterest() gateInterest { return gateEsbuild }
 func (p *esbuildParser) gateBusy() bool           { return p.open }
@@ -75,3 +76,11 @@ func (*genericParser) gateBusy() bool             { return false }
 
 func (*gccParser) gateInterest() gateInterest { return gateGcc }
 func (g *gccParser) gateBusy() bool           { return g.have || len(g.context) > 0 }
+
+// "not ok", "ok", "TAP version", "# " comments.
+var gateTap = gateFirst("noT#", false)
+
+func (*tapParser) gateInterest() gateInterest { return gateTap }
+func (p *tapParser) gateBusy() bool {
+	return p.state != tapIdle || p.inner.inError || p.inner.hdrState != 0
+}

@@ -30,6 +30,12 @@ import (
 //
 // vite build:       error during build: / [plugin] msg / file: /abs/x.ts:2:12
 //
+// vite 8 (rolldown, oxc) prints boxed diagnostics inside both (see
+// parse_oxc.go): "error during build:" / "Build failed with 2 errors:" and a
+// "[CODE] msg" line and box per error, each a problem of its own. Boxes
+// outside them (warnings, build --watch, the dependency scan, the rolldown
+// CLI) are read here too, as rolldown's.
+//
 // rollup and webpack are in parse_bundler_rollup.go.
 
 func init() {
@@ -227,6 +233,14 @@ type viteParser struct {
 	lines    int
 	cur      Problem
 	haveLoc  bool
+	// vite 8's boxes: the "[CODE] msg" line just read, the lines into a
+	// box whose bottom has not come yet, how many boxes were reported.
+	head     bool
+	headCode string
+	headMsg  string
+	box      int
+	boxes    int
+	rd       rolldownBoxes // the boxes outside vite's blocks (parse_oxc.go)
 }
 
 func (p *viteParser) Name() string { return "vite" }
@@ -234,17 +248,30 @@ func (p *viteParser) Name() string { return "vite" }
 func (p *viteParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
 	if claimed {
 		p.end(out)
+		if p.rd.busy() {
+			p.rd.reset()
+		}
 		return false
 	}
 	if p.open {
-		if p.body(line, env) {
+		if p.body(line, env, out) {
 			return true
 		}
 		p.end(out)
 	}
+	if p.rd.feed(line, env, out) {
+		return true
+	}
 	i := strings.Index(line, "[vite] ")
 	if i < 0 {
+		if line == "build started..." {
+			// `vite build --watch` rebuilding: a new cycle.
+			p.rd.reset()
+			out.CycleStart = true
+			return true
+		}
 		if strings.HasPrefix(line, "error during build:") {
+			p.rd.reset()
 			p.begin(true, strings.TrimSpace(line[len("error during build:"):]))
 			jsRaise(out, LevelError)
 			return true
@@ -256,6 +283,7 @@ func (p *viteParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 	rest = strings.TrimPrefix(rest, "(ssr) ")
 	for _, prefix := range []string{"Internal server error: ", "Pre-transform error: "} {
 		if msg, ok := strings.CutPrefix(rest, prefix); ok {
+			p.rd.reset()
 			p.begin(false, msg)
 			jsRaise(out, LevelError)
 			return true
@@ -272,6 +300,7 @@ func (p *viteParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 
 func (p *viteParser) begin(build bool, msg string) {
 	p.open, p.build, p.indented, p.lines, p.haveLoc = true, build, false, 0, false
+	p.head, p.headCode, p.headMsg, p.box, p.boxes = false, "", "", 0, 0
 	p.cur = Problem{Severity: Error, Message: msg, Source: "vite"}
 	p.plugin(msg)
 }
@@ -294,12 +323,27 @@ func (p *viteParser) plugin(msg string) {
 }
 
 // body reads one line of an open block; false ends the block.
-func (p *viteParser) body(line string, env *Env) bool {
+func (p *viteParser) body(line string, env *Env, out *Output) bool {
 	p.lines++
 	t := strings.TrimLeft(line, " ")
 	indent := len(line) - len(t)
 	if p.lines > 200 || strings.HasPrefix(t, "at ") {
 		return false
+	}
+	if p.box > 0 {
+		if p.box++; p.box <= oxcMaxBox && oxcBoxLine(t) {
+			if oxcBoxEnd(t) {
+				p.box = 0
+			}
+			return true
+		}
+		p.box = 0
+	}
+	head := p.head
+	p.head = false
+	if path, l, c, ok := oxcBoxTop(t); ok {
+		p.boxed(head, path, l, c, env, out)
+		return true
 	}
 	if indent == 0 && p.indented && t != "" {
 		return false
@@ -311,6 +355,15 @@ func (p *viteParser) body(line string, env *Env) bool {
 		p.cur.Message = strings.TrimSpace(line)
 		p.plugin(p.cur.Message)
 		return true
+	}
+	if !p.indented {
+		// vite 8: a box may follow ("Build failed with 2 errors:" comes
+		// first in a build, "Transform failed with 1 error:" in the dev
+		// server).
+		if code, msg, ok := oxcHeader(t); ok {
+			p.head, p.headCode, p.headMsg = true, code, msg
+			return true
+		}
 	}
 	switch {
 	case strings.HasPrefix(t, "Plugin: "):
@@ -330,14 +383,39 @@ func (p *viteParser) body(line string, env *Env) bool {
 	return true
 }
 
+// boxed reports a box of vite 8 at once: a build prints one per error. Its
+// message and code are those of the "[CODE] msg" line before it (or of the
+// block's first line when that was it).
+func (p *viteParser) boxed(head bool, path string, line, col int, env *Env, out *Output) {
+	prob := Problem{Severity: Error, Message: p.cur.Message, Source: "vite", Code: p.cur.Code}
+	if head {
+		prob.Message, prob.Code = p.headMsg, p.headCode
+	}
+	p.box, p.headCode, p.headMsg = 1, "", ""
+	loc, ok := oxcLoc(env, path, line, col)
+	if !ok {
+		return
+	}
+	prob.Location = loc
+	out.Problems = append(out.Problems, prob)
+	p.boxes++
+}
+
 func (p *viteParser) end(out *Output) {
 	if !p.open {
 		return
 	}
 	p.open = false
-	if p.haveLoc {
+	// With boxes the "File: /abs/x.ts" line after them names no place.
+	if p.haveLoc && p.boxes == 0 {
 		out.Problems = append(out.Problems, p.cur)
 	}
+	p.head, p.headCode, p.headMsg, p.box = false, "", "", 0
 }
 
-func (p *viteParser) Flush(env *Env, out *Output) { p.end(out) }
+func (p *viteParser) Flush(env *Env, out *Output) {
+	p.end(out)
+	if p.rd.busy() {
+		p.rd.reset()
+	}
+}

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 )
@@ -15,6 +16,9 @@ import (
 //	  ✖ 5 problems (3 errors, 2 warnings)
 //	compact: /abs/src/a.js: line 3, col 9, Error - Expected '==='. (eqeqeq)
 //	unix:    /abs/src/a.js:3:9: Expected '==='. [Error/eqeqeq]
+//	json:    [{"filePath":"/abs/src/a.js","messages":[{"ruleId":"eqeqeq",
+//	         "severity":2,"message":"...","line":3,"column":9,...}],...}]
+//	         on one line (severity 2 error, 1 warning; endColumn exclusive)
 //
 // Columns are 1-based. Stylish strips the message's final period; the rule
 // id is the last column, separated by at least two spaces.
@@ -44,6 +48,9 @@ func (p *eslintParser) Feed(line string, claimed bool, env *Env, out *Output) bo
 		return false
 	}
 	switch c := line[0]; {
+	case c == '[':
+		p.file = ""
+		return p.json(line, env, out)
 	case c == ' ':
 		if p.file != "" {
 			return p.row(line, out)
@@ -135,3 +142,51 @@ func (p *eslintParser) emit(out *Output, file string, ln, col int, sev, msg, rul
 }
 
 func (p *eslintParser) Flush(env *Env, out *Output) { p.file = "" }
+
+// eslintJSON is what the json formatter prints of each file.
+type eslintJSON struct {
+	FilePath string `json:"filePath"`
+	Messages []struct {
+		RuleID    string `json:"ruleId"`
+		Severity  int    `json:"severity"`
+		Message   string `json:"message"`
+		Line      int    `json:"line"`
+		Column    int    `json:"column"`
+		EndLine   int    `json:"endLine"`
+		EndColumn int    `json:"endColumn"`
+	} `json:"messages"`
+}
+
+// json reads the json formatter's one line (a line cut at the store's
+// maximum length does not parse and yields nothing).
+func (p *eslintParser) json(line string, env *Env, out *Output) bool {
+	if !strings.HasPrefix(line, `[{"filePath":`) {
+		return false
+	}
+	var files []eslintJSON
+	if json.Unmarshal([]byte(line), &files) != nil {
+		return false
+	}
+	for _, f := range files {
+		abs, ok := env.ResolveExisting(f.FilePath)
+		if !ok {
+			continue
+		}
+		for _, m := range f.Messages {
+			sev := Warning
+			if m.Severity >= 2 {
+				sev = Error
+			}
+			out.Problems = append(out.Problems, Problem{
+				Location: Location{File: abs, Line: max(m.Line, 1), Column: m.Column, EndLine: m.EndLine, EndColumn: m.EndColumn},
+				Severity: sev, Message: m.Message, Source: "eslint", Code: m.RuleID,
+			})
+			if sev == Error {
+				jsRaise(out, LevelError)
+			} else {
+				jsRaise(out, LevelWarn)
+			}
+		}
+	}
+	return true
+}

@@ -21,7 +21,19 @@ import (
 //
 // Paths are relative to the vitest root printed by " RUN  v3.2.7 /root".
 // Watch reruns start with " RERUN  src/math.ts x1". Transform errors carry
-// vite's "File: /abs:line:col" with a 0-based column (vite 7, verified).
+// vite's "File: /abs:line:col" with a 0-based column (vite 7, verified);
+// with vite 8 they are oxc's boxed diagnostics (parse_oxc.go):
+//
+//	Error: Transform failed with 1 error:
+//	[PARSE_ERROR] Expected `,` or `)` but found `;`
+//	   ╭─[ test/syntax.test.ts:5:21 ]
+//	...
+//	  File: /abs/test/syntax.test.ts            (no place: the box has it)
+//
+// Errors outside any test come after a banner of their type, as failures
+// do: "⎯⎯⎯ Unhandled Rejection ⎯⎯⎯", "⎯⎯⎯ Uncaught Exception ⎯⎯⎯" (vitest
+// 4), "Unhandled Error", "Teardown Error", ...; "Unhandled Errors" above
+// them all only counts them.
 //
 // jest:
 //
@@ -58,6 +70,11 @@ type jsTestBlock struct {
 	lines   int
 	frames  []Related
 	loc     Location // fallback location when no frame is in the workspace
+	code    string
+	// vitest: the "[CODE] msg" line just read (a box may follow).
+	head     bool
+	headCode string
+	headMsg  string
 }
 
 func (b *jsTestBlock) reset(title string) {
@@ -69,7 +86,8 @@ func (b *jsTestBlock) problem(source string, out *Output) {
 		return
 	}
 	b.open = false
-	p := Problem{Severity: Error, Source: source}
+	p := Problem{Severity: Error, Source: source, Code: b.code}
+	b.headCode, b.headMsg = "", ""
 	switch {
 	case b.loc.File != "":
 		p.Location = b.loc
@@ -141,10 +159,10 @@ func (p *vitestParser) Feed(line string, claimed bool, env *Env, out *Output) bo
 			return true
 		}
 	}
-	if strings.HasPrefix(t, "⎯") && strings.Contains(t, " Unhandled ") && !strings.Contains(t, " Unhandled Errors ") {
+	if title, ok := vitestErrorBanner(t); ok {
 		// "⎯⎯⎯⎯ Unhandled Rejection ⎯⎯⎯⎯": errors outside any test.
 		p.block.problem("vitest", out)
-		p.block.reset(strings.Trim(t, "⎯ "))
+		p.block.reset(title)
 		jsRaise(out, LevelError)
 		return true
 	}
@@ -167,6 +185,24 @@ func (p *vitestParser) Feed(line string, claimed bool, env *Env, out *Output) bo
 	if p.block.message == "" {
 		p.block.message = strings.TrimSpace(line)
 		return true
+	}
+	if b := &p.block; b.loc.File == "" && len(b.frames) == 0 {
+		// vite 8's oxc: "[PARSE_ERROR] msg" and a box at the place.
+		head := b.head
+		b.head = false
+		if path, l, c, ok := oxcBoxTop(t); ok {
+			if abs, ok := env.ResolveExisting(p.rooted(path)); ok {
+				b.loc = Location{File: abs, Line: l, Column: c}
+				if head {
+					b.message, b.code = b.headMsg, b.headCode
+				}
+			}
+			return true
+		}
+		if code, msg, ok := oxcHeader(t); ok {
+			b.head, b.headCode, b.headMsg = true, code, msg
+			return true
+		}
 	}
 	if rest, ok := strings.CutPrefix(t, "❯ "); ok {
 		loc := rest
@@ -196,6 +232,19 @@ func (p *vitestParser) Feed(line string, claimed bool, env *Env, out *Output) bo
 		}
 	}
 	return true
+}
+
+// vitestErrorBanner reads the banner of one error outside the tests,
+// "⎯⎯⎯ Uncaught Exception ⎯⎯⎯", and returns its type.
+func vitestErrorBanner(t string) (string, bool) {
+	if !strings.HasPrefix(t, "⎯") {
+		return "", false
+	}
+	title := strings.Trim(t, "⎯ ")
+	if strings.HasSuffix(title, "Error") || strings.HasSuffix(title, "Exception") || strings.HasSuffix(title, "Rejection") {
+		return title, true
+	}
+	return "", false
 }
 
 func (p *vitestParser) setRoot(rest string) {

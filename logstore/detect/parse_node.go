@@ -18,14 +18,24 @@ import (
 // The problem is the innermost stack frame inside the workspace; the header
 // location is used when no frame is (syntax errors have only node:internal
 // frames). The same "Error: msg" + "    at" block printed by console.error
-// is reported too. nodemon and node --watch restarts start a cycle.
+// (or by test runners: mocha, node --test's spec reporter) is reported too.
+// A message may go on over lines before the first frame (assertion diffs,
+// "Require stack:"); they are kept, bounded (jsJoinMessage). nodemon and
+// node --watch restarts start a cycle.
 
 func init() { register(400, func() Parser { return &nodeParser{} }) }
 
 var (
 	// A thrown value's first line: "TypeError: msg", "Error [ERR_X]: msg",
-	// "Uncaught SyntaxError: msg", "AbortError", "MyAppException: msg".
-	nodeErrorRe = regexp.MustCompile(`^\s*(?:Uncaught )?((?:[A-Z][A-Za-z0-9_$]*)?(?:Error|Exception))(?: \[([A-Z0-9_]+)\])?(?::(?: (.*))?)?$`)
+	// "Uncaught SyntaxError: msg", "AbortError", "MyAppException: msg",
+	// "TypeError [Error]: msg" (node --test's spec reporter).
+	nodeErrorRe = regexp.MustCompile(`^\s*(?:Uncaught )?((?:[A-Z][A-Za-z0-9_$]*)?(?:Error|Exception))(?: \[([A-Za-z0-9_]+)\])?(?::(?: (.*))?)?$`)
+)
+
+// Bounds of a message joined from several lines.
+const (
+	jsMaxMessageLines = 10  // lines after the first
+	jsMaxMessage      = 500 // bytes
 )
 
 type nodeParser struct {
@@ -39,8 +49,14 @@ type nodeParser struct {
 	inError   bool
 	message   string
 	code      string
-	preFrames int // lines between the error line and the first frame
+	indent    int      // the error line's indentation
+	more      []string // lines of the message after the first (bounded)
+	preFrames int      // lines between the error line and the first frame
 	frames    []Related
+
+	// nested is set when the parser reads lines embedded in another
+	// tool's output (node --test's TAP comments): no cycles there.
+	nested bool
 
 	nodemonStarted    bool
 	nodemonRestarting bool
@@ -54,7 +70,7 @@ func (p *nodeParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 		p.hdrState = 0
 		return false
 	}
-	if len(line) > 0 && (line[0] == '[' || line[0] == 'R') && p.cycle(line, env, out) {
+	if len(line) > 0 && (line[0] == '[' || line[0] == 'R') && !p.nested && p.cycle(line, env, out) {
 		return true
 	}
 	if p.inError {
@@ -66,12 +82,15 @@ func (p *nodeParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 			return true
 		}
 		// Multi-line messages ("Require stack:", assertion diffs) come
-		// before the first frame; they are left to other parsers, since
-		// an "XError: msg" line alone may be another tool's (Python's).
-		// Anything else after frames ends the block.
+		// before the first frame; they are kept but left to other parsers
+		// too, since an "XError: msg" line alone may be another tool's
+		// (Python's). Anything else after frames ends the block.
 		if p.preFrames >= 0 && p.preFrames < 40 && !nodeMaybeError(line) {
 			if strings.TrimSpace(line) != "" {
 				p.preFrames++
+				if len(p.more) <= jsMaxMessageLines {
+					p.more = append(p.more, line)
+				}
 			}
 			return false
 		}
@@ -137,7 +156,13 @@ func (p *nodeParser) start(line string, out *Output) bool {
 		return false
 	}
 	p.inError, p.preFrames, p.frames = true, 0, p.frames[:0]
-	p.code = m[2]
+	clear(p.more)
+	p.more = p.more[:0]
+	p.indent = len(line) - len(strings.TrimLeft(line, " \t"))
+	p.code = ""
+	if jsIsCode(m[2]) {
+		p.code = m[2]
+	}
 	p.message = m[1]
 	if m[3] != "" {
 		p.message += ": " + strings.TrimSpace(m[3])
@@ -177,6 +202,11 @@ func (p *nodeParser) end(env *Env, out *Output) {
 	p.inError = false
 	hdr := p.hdrState == 3
 	p.hdrState = 0
+	more := p.more
+	defer func() {
+		clear(more) // they hold the lines' memory
+		p.more = more[:0]
+	}()
 	prob := Problem{Severity: Error, Message: p.message, Source: "node", Code: p.code}
 	switch {
 	case len(p.frames) > 0:
@@ -196,12 +226,54 @@ func (p *nodeParser) end(env *Env, out *Output) {
 	default:
 		return
 	}
+	if len(more) > 0 {
+		prob.Message = jsJoinMessage(p.message, more, p.indent)
+	}
 	out.Problems = append(out.Problems, prob)
 }
 
 func (p *nodeParser) Flush(env *Env, out *Output) {
 	p.end(env, out)
 	p.hdrState = 0
+}
+
+// jsIsCode reports whether s looks like an error code (ERR_ASSERTION,
+// ENOENT), not a name ("[Error]").
+func jsIsCode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// jsJoinMessage appends the further lines of a message to its first line,
+// one per line: blank lines dropped, the indentation the whole block was
+// printed with (up to indent spaces) removed, at most jsMaxMessageLines
+// lines and about jsMaxMessage bytes ("…" marks a cut).
+func jsJoinMessage(first string, more []string, indent int) string {
+	var b strings.Builder
+	b.WriteString(first)
+	n := 0
+	for _, l := range more {
+		l = strings.TrimRight(l, " \t\r")
+		i := 0
+		for i < indent && i < len(l) && l[i] == ' ' {
+			i++
+		}
+		if l = l[i:]; l == "" {
+			continue
+		}
+		if n == jsMaxMessageLines || b.Len()+1+len(l) > jsMaxMessage {
+			b.WriteString("\n…")
+			break
+		}
+		b.WriteByte('\n')
+		b.WriteString(l)
+		n++
+	}
+	return b.String()
 }
 
 // jsParseAtFrame reads a V8 stack frame "    at fn (loc)" or "    at loc"

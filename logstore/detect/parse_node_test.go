@@ -91,7 +91,62 @@ func TestNodeRequireStack(t *testing.T) {
 		"    at Object.<anonymous> (/ws/src/app.js:1:13) {",
 		"  code: 'MODULE_NOT_FOUND',",
 		"}"))
-	jsWant(t, p, "/ws/src/app.js", 1, 13, "node", "Error: Cannot find module './nope'")
+	// The require stack is part of the error's message.
+	jsWant(t, p, "/ws/src/app.js", 1, 13, "node", "Error: Cannot find module './nope'\nRequire stack:\n- /ws/src/app.js")
+}
+
+func TestNodeMultiLineMessage(t *testing.T) {
+	// mocha indents the first line of the message only.
+	p := jsOne(t, jsDetect(t, "/ws",
+		"  1) suite",
+		"       test:",
+		"",
+		"      AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:",
+		"",
+		"'a' !== 'b'",
+		"",
+		"      + expected - actual",
+		"",
+		"      -a",
+		"      +b",
+		"      ",
+		"      at Context.<anonymous> (test/a.spec.js:6:12)",
+		"      at process.processImmediate (node:internal/timers:483:21)",
+		""))
+	jsWant(t, p, "/ws/test/a.spec.js", 6, 12, "node",
+		"AssertionError: Expected values to be strictly equal:\n'a' !== 'b'\n+ expected - actual\n-a\n+b")
+	if p.Code != "ERR_ASSERTION" {
+		t.Errorf("code %q", p.Code)
+	}
+}
+
+func TestNodeMessageBounded(t *testing.T) {
+	lines := []string{"Error: many"}
+	for i := 0; i < 30; i++ {
+		lines = append(lines, "  line "+strings.Repeat("x", i*10))
+	}
+	lines = append(lines, "    at f (/ws/a.js:1:2)")
+	p := jsOne(t, jsDetect(t, "/ws", lines...))
+	if n := strings.Count(p.Message, "\n"); n > jsMaxMessageLines+1 || len(p.Message) > jsMaxMessage+len("\n…") || !strings.HasSuffix(p.Message, "\n…") {
+		t.Errorf("message not bounded: %d lines, %d bytes: %q", n, len(p.Message), p.Message)
+	}
+	got := jsJoinMessage("E: x", []string{"  a", "", "    b  ", "c"}, 2)
+	if got != "E: x\na\n  b\nc" {
+		t.Errorf("jsJoinMessage = %q", got)
+	}
+}
+
+func TestNodeBracketNameIsNoCode(t *testing.T) {
+	// node --test's spec reporter prints "TypeError [Error]: msg".
+	p := jsOne(t, jsDetect(t, "/ws",
+		"  ✖ reads a name (0.3ms)",
+		"    TypeError [Error]: Cannot read properties of undefined (reading 'name')",
+		"        at getName (/ws/src/math.js:5:23)",
+		""))
+	jsWant(t, p, "/ws/src/math.js", 5, 23, "node", "TypeError: Cannot read properties of undefined (reading 'name')")
+	if p.Code != "" {
+		t.Errorf("code %q, want none", p.Code)
+	}
 }
 
 func TestNodeWatchRestartIsCycle(t *testing.T) {
@@ -130,13 +185,17 @@ func TestJSSplitLoc(t *testing.T) {
 // Lines that are not a tool's must cost no allocation in any of our parsers.
 func TestJSParsersRejectWithoutAllocating(t *testing.T) {
 	env := Env{Dir: "/ws", Roots: []string{"/ws"}, Exists: func(string) bool { return true }}
-	ps := []Parser{&tscParser{}, &eslintParser{}, &vitestParser{}, &jestParser{}, &viteParser{}, &esbuildParser{}, &rollupParser{}, &webpackParser{}, &nodeParser{}}
+	ps := []Parser{&tscParser{}, &eslintParser{}, &vitestParser{}, &jestParser{}, &viteParser{}, &esbuildParser{}, &rollupParser{}, &webpackParser{}, &nodeParser{}, &tapParser{}}
 	lines := []string{
 		"GET /api/users 200 12ms",
 		"  VITE v7.3.8  ready in 897 ms",
 		"server listening on http://localhost:3000",
 		"",
 		"    compiled 12 modules",
+		"# comment",
+		"ok, done",
+		"not okay",
+		"Testing...",
 	}
 	var out Output
 	for _, p := range ps {

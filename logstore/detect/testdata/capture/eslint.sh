@@ -38,3 +38,4 @@ FORCE_COLOR=1 ./node_modules/.bin/eslint src 2>&1 | save stylish || true
 ./node_modules/.bin/eslint -f unix src 2>&1 | save unix || true
 # Warnings only.
 FORCE_COLOR=1 ./node_modules/.bin/eslint src/clean.js src/a.js --rule 'eqeqeq: warn' --rule 'no-undef: warn' 2>&1 | save stylish-warnings || true
+./node_modules/.bin/eslint -f json src 2>&1 | save json || true
