@@ -1,5 +1,6 @@
 // Package detect turns tool output into problems: one Parser per tool
-// (tsc, eslint, vitest, jest, node, vite/esbuild/rollup/webpack, go, rustc,
+// (tsc, eslint, vitest, jest, node and node --test's TAP, vite (with
+// rolldown/oxc's boxed diagnostics)/esbuild/rollup/webpack, go, rustc,
 // python, gcc/clang), a generic path:line:col fallback, and user matchers.
 // A Detector runs the parsers over one process's lines in order. Most lines
 // are no tool's output, so it classifies each line once (gate.go) and skips
