@@ -16,7 +16,12 @@ const entryOverhead = 96
 // everything after it. Batches belong to one process, so clearing a
 // process leaves no live slot holding on to its batches.
 type slot struct {
-	e    *Entry
+	e *Entry
+	// q is the entry's process queue in byProc and size its entrySize:
+	// evicting reads the slot alone, not the entry written long ago (a
+	// cache miss per line otherwise).
+	q    *seqQueue
+	size int32
 	dead bool
 }
 
@@ -43,10 +48,6 @@ type ring struct {
 	// byProc lists each process's live entries in sequence order. Entries
 	// leave it from the front (overwritten) or all at once (cleared).
 	byProc map[string]*seqQueue
-	// evictID's queue in byProc, as last looked up by evictOldest (nil
-	// when unknown); reset whenever byProc loses a queue.
-	evictID string
-	evictQ  *seqQueue
 }
 
 func newRing(maxEntries int, maxBytes int64) *ring {
@@ -87,10 +88,11 @@ func (r *ring) pushBatch(entries []Entry) {
 		if j >= len(r.buf) {
 			j -= len(r.buf)
 		}
-		r.buf[j] = slot{e: e}
+		size := entrySize(e)
+		r.buf[j] = slot{e: e, q: q, size: int32(min(size, 1<<31-1))}
 		r.n++
 		r.live++
-		r.bytes += entrySize(e)
+		r.bytes += size
 		if q.len() == 0 {
 			// New, or emptied (and removed) by the evictions above.
 			r.byProc[id] = q
@@ -125,21 +127,10 @@ func (r *ring) evictOldest() {
 	if !s.dead {
 		r.dropped++
 		r.live--
-		r.bytes -= entrySize(s.e)
-		// Evictions come in runs of one process's batch: remember its
-		// queue rather than look it up for every entry.
-		id := s.e.ProcessID
-		q := r.evictQ
-		if q == nil || r.evictID != id {
-			q = r.byProc[id]
-			r.evictID, r.evictQ = id, q
-		}
-		if q != nil {
-			q.popFront()
-			if q.len() == 0 {
-				delete(r.byProc, id)
-				r.evictID, r.evictQ = "", nil
-			}
+		r.bytes -= int64(s.size)
+		s.q.popFront()
+		if s.q.len() == 0 {
+			delete(r.byProc, s.e.ProcessID)
 		}
 	}
 	*s = slot{}
@@ -173,11 +164,10 @@ func (r *ring) clearProc(id string) {
 	for _, seq := range q.seqs[q.head:] {
 		s := r.at(seq)
 		r.live--
-		r.bytes -= entrySize(s.e)
+		r.bytes -= int64(s.size)
 		*s = slot{dead: true}
 	}
 	delete(r.byProc, id)
-	r.evictID, r.evictQ = "", nil
 }
 
 // clearAll drops every entry; sequence numbers continue where they were.
@@ -186,7 +176,6 @@ func (r *ring) clearAll() {
 	r.start, r.n, r.live, r.bytes = 0, 0, 0, 0
 	r.first = r.lastSeq + 1
 	r.byProc = map[string]*seqQueue{}
-	r.evictID, r.evictQ = "", nil
 }
 
 // copyAfter appends to dst the live entries with seq > after, oldest
