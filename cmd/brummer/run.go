@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -151,47 +152,66 @@ func resolveTargets(app *core.App, root string, names []string, stderr io.Writer
 		return nil, 1, false
 	}
 	var targets []target
-	var unknown []string
+	bad := false
 	for _, n := range names {
 		if hasScript(rootMan, n) {
 			targets = append(targets, target{n, n, root})
 			continue
 		}
+		bad = true
 		if pkg, script, found := strings.Cut(n, ":"); found && pkg != "" {
 			m, ok := byDir[filepath.Join(root, pkg)]
-			if ok && m.Err != nil {
+			switch {
+			case ok && m.Err != nil:
 				fmt.Fprintf(stderr, "brummer run: %v\n", m.Err)
 				return nil, 1, false
-			}
-			if ok && hasScript(m, script) {
+			case ok && hasScript(m, script):
 				targets = append(targets, target{n, script, m.Dir})
-				continue
+				bad = false
+			case ok:
+				fmt.Fprintf(stderr, "brummer run: unknown script %q in %s\n", script, m.Path)
+				listScripts(stderr, m)
+			default:
+				fmt.Fprintf(stderr, "brummer run: no workspace package in %s (for %q)\n", filepath.Join(root, pkg), n)
+				var pkgs []string
+				for dir := range byDir {
+					if rel, err := filepath.Rel(root, dir); err == nil && dir != root {
+						pkgs = append(pkgs, rel)
+					}
+				}
+				sort.Strings(pkgs)
+				if len(pkgs) > 0 {
+					fmt.Fprintf(stderr, "workspace packages: %s\n", strings.Join(pkgs, ", "))
+				}
 			}
+			continue
 		}
-		unknown = append(unknown, n)
-	}
-	if len(unknown) > 0 {
-		for _, n := range unknown {
-			fmt.Fprintf(stderr, "brummer run: unknown script %q in %s\n", n, rootMan.Path)
-		}
-		var available []string
-		for _, s := range rootMan.Scripts {
-			available = append(available, s.Name)
-		}
-		if len(available) == 0 {
-			fmt.Fprintln(stderr, "it declares no scripts")
-		} else {
-			fmt.Fprintf(stderr, "available scripts: %s\n", strings.Join(available, ", "))
-		}
+		fmt.Fprintf(stderr, "brummer run: unknown script %q in %s\n", n, rootMan.Path)
+		listScripts(stderr, rootMan)
 		if len(byDir) > 1 {
 			fmt.Fprintln(stderr, "a workspace package's script is named PKGDIR:SCRIPT (see brummer scripts)")
 		}
+	}
+	if bad {
 		return nil, 2, false
 	}
 	for _, w := range app.Warnings() {
 		fmt.Fprintf(stderr, "brummer run: warning: %s\n", w)
 	}
 	return targets, 0, true
+}
+
+// listScripts tells what a manifest declares, after an unknown name.
+func listScripts(w io.Writer, m core.Manifest) {
+	var available []string
+	for _, s := range m.Scripts {
+		available = append(available, s.Name)
+	}
+	if len(available) == 0 {
+		fmt.Fprintln(w, "it declares no scripts")
+	} else {
+		fmt.Fprintf(w, "available scripts: %s\n", strings.Join(available, ", "))
+	}
 }
 
 func hasScript(m core.Manifest, name string) bool {
@@ -344,11 +364,14 @@ func writeProblems(path string, problems []core.ProcessProblem) error {
 		}
 		list = append(list, j)
 	}
-	data, err := json.MarshalIndent(list, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // messages hold <, > and & as the tools wrote them
+	if err := enc.Encode(list); err != nil {
 		return fmt.Errorf("encoding the problems: %w", err)
 	}
-	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("writing the problems: %w", err)
 	}
 	return nil

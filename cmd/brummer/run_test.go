@@ -92,7 +92,7 @@ func TestScriptsJSON(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{
-		"package.json":                 `{"workspaces": ["packages/*"], "scripts": {"dev": "vite", "build": "tsc -b"}}`,
+		"package.json":                 `{"workspaces": ["packages/*"], "scripts": {"dev": "vite", "build": "tsc -b && vite build"}}`,
 		"package-lock.json":            `{"lockfileVersion": 3}`,
 		"packages/ui/package.json":     `{"packageManager": "pnpm@9.1.0", "scripts": {"test": "vitest"}}`,
 		"packages/broken/package.json": "{\n  \"scripts\": {\n    \"a\": \"b\"\n    \"c\": \"d\"\n  }\n}\n",
@@ -114,6 +114,7 @@ func TestScriptsJSON(t *testing.T) {
 	}
 	assert.Equal(t, map[string]any{"name": "dev", "command": "vite", "dir": root, "packageManager": "npm"}, raw[0])
 	assert.Equal(t, "build", raw[1]["name"])
+	assert.Contains(t, r.stdout, `"command": "tsc -b && vite build"`, "commands are printed as written, not HTML-escaped")
 	assert.Equal(t, map[string]any{"name": "test", "command": "vitest", "dir": filepath.Join(root, "packages/ui"), "packageManager": "pnpm"}, raw[2])
 
 	table := brummer(t, "scripts", "--dir", root)
@@ -389,7 +390,13 @@ func TestRunWorkspacePackageScript(t *testing.T) {
 
 	r = brummer(t, "run", "--dir", root, "pkgs/lib:nope")
 	assert.Equal(t, 2, r.code)
-	assert.Contains(t, r.stderr, `unknown script "pkgs/lib:nope"`)
+	assert.Contains(t, r.stderr, `unknown script "nope" in `+filepath.Join(root, "pkgs/lib/package.json"))
+	assert.Contains(t, r.stderr, "available scripts: check")
+
+	r = brummer(t, "run", "--dir", root, "pkgs/zzz:check")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "no workspace package in "+filepath.Join(root, "pkgs/zzz"))
+	assert.Contains(t, r.stderr, "workspace packages: pkgs/lib")
 }
 
 func TestRunClosedStdoutStopsEverything(t *testing.T) {

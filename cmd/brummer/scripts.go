@@ -61,6 +61,7 @@ func scriptsCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // commands hold && and > as written
 		if err := enc.Encode(scripts); err != nil {
 			fmt.Fprintf(stderr, "brummer scripts: %v\n", err)
 			return 1

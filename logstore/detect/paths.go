@@ -21,9 +21,13 @@ func (e *Env) Resolve(p string) (string, bool) {
 			p = unescaped
 		}
 	}
-	if strings.HasPrefix(p, "node:") || strings.HasPrefix(p, "internal/") {
+	if strings.HasPrefix(p, "node:") {
 		return "", false
 	}
+	// Old Node versions print their own frames as "internal/modules/...";
+	// a project's internal/ directory (Go's layout, common elsewhere) has
+	// files that exist.
+	nodeInternal := strings.HasPrefix(p, "internal/")
 	if !filepath.IsAbs(p) {
 		if e.Dir == "" {
 			return "", false
@@ -41,7 +45,7 @@ func (e *Env) Resolve(p string) (string, bool) {
 		}
 	}
 	p = filepath.Clean(p)
-	if !e.InWorkspace(p) {
+	if !e.InWorkspace(p) || nodeInternal && !e.exists(p) {
 		return "", false
 	}
 	return p, true

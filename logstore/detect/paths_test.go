@@ -54,3 +54,28 @@ func TestResolveTriesTheScriptsDirectories(t *testing.T) {
 		t.Errorf("a path that exists nowhere resolved to %s, want under Dir", got)
 	}
 }
+
+// A project's internal/ directory is the project's (Go's standard layout),
+// while old Node versions' "internal/modules/..." frames are not.
+func TestResolveInternalDirectories(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "internal", "report"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "internal/report/report.go"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := Env{Dir: root, Roots: []string{root}}
+	if got, ok := env.Resolve("internal/report/report.go"); !ok || got != filepath.Join(root, "internal/report/report.go") {
+		t.Errorf("internal/report/report.go resolved to %q, %v", got, ok)
+	}
+	if got, ok := env.Resolve("internal/modules/cjs/loader.js"); ok {
+		t.Errorf("node's internal frame resolved to %q", got)
+	}
+	d := NewDetector(env, BuiltinParsers())
+	got := append([]Problem(nil), d.Feed("internal/report/report.go:15:15: fmt.Printf format %s has arg r.Count of wrong type int").Problems...)
+	got = append(got, d.Flush().Problems...)
+	if len(got) != 1 || got[0].File != filepath.Join(root, "internal/report/report.go") || got[0].Line != 15 {
+		t.Fatalf("problems %+v, want one in internal/report/report.go:15", got)
+	}
+}
