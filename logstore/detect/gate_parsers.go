@@ -17,7 +17,7 @@ var (
 	gateEsbuild = gateFirst("[X>123456789", false).nonASCII().with(gateColonDigit)
 	gateRollup  = gateFirst("[b", false).with(gateEndDot)
 	gateWebpack = gateFirst("EWwac<", false)
-	gateNode    = gateFirst("ABCDEFGHIJKLMNOPQRSTUVWXYZ[/f", false)
+	gateNode    = gateFirst("ABCDEFGHIJKLMNOPQRSTUVWXYZ[/fcs", false) // c, s: test runners' console sections
 	gateGopanic = gateFirst("pf", false)
 	// "vet: " may come before the location.
 	gateGobuild = gateFirst("v#", false).with(gateStrictLoc)
@@ -54,7 +54,7 @@ func (*webpackParser) gateInterest() gateInterest { return gateWebpack }
 func (p *webpackParser) gateBusy() bool           { return p.open }
 
 func (*nodeParser) gateInterest() gateInterest { return gateNode }
-func (p *nodeParser) gateBusy() bool           { return p.inError || p.hdrState != 0 }
+func (p *nodeParser) gateBusy() bool           { return p.inError || p.hdrState != 0 || p.console != 0 }
 
 func (*gopanicParser) gateInterest() gateInterest { return gateGopanic }
 func (g *gopanicParser) gateBusy() bool           { return g.state != gopanicIdle }

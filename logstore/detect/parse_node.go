@@ -60,6 +60,30 @@ type nodeParser struct {
 
 	nodemonStarted    bool
 	nodemonRestarting bool
+
+	// console is set inside a test runner's console section (jest's
+	// "  console.error" block, vitest's "stderr | file > test"): what a
+	// test logs, caught errors with their stacks included, is no problem.
+	// 'j': jest's, until an unindented line; 'v': vitest's, until a blank
+	// line.
+	console byte
+}
+
+// nodeConsoleHeader recognises the line that opens a test runner's console
+// section.
+func nodeConsoleHeader(line string) byte {
+	if rest, ok := strings.CutPrefix(line, "  console."); ok && rest != "" {
+		for i := 0; i < len(rest); i++ {
+			if c := rest[i]; c < 'a' || c > 'z' {
+				return 0
+			}
+		}
+		return 'j'
+	}
+	if strings.HasPrefix(line, "stderr | ") || strings.HasPrefix(line, "stdout | ") {
+		return 'v'
+	}
+	return 0
 }
 
 func (p *nodeParser) Name() string { return "node" }
@@ -68,7 +92,20 @@ func (p *nodeParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 	if claimed {
 		p.end(env, out)
 		p.hdrState = 0
+		p.console = 0
 		return false
+	}
+	if k := nodeConsoleHeader(line); k != 0 {
+		p.end(env, out)
+		p.hdrState = 0
+		p.console = k
+		return false
+	}
+	if p.console != 0 {
+		if p.console == 'j' && (line == "" || line[0] == ' ') || p.console == 'v' && strings.TrimSpace(line) != "" {
+			return false
+		}
+		p.console = 0
 	}
 	if len(line) > 0 && (line[0] == '[' || line[0] == 'R') && !p.nested && p.cycle(line, env, out) {
 		return true
