@@ -107,6 +107,11 @@ func (p *nodeParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 		}
 		p.console = 0
 	}
+	if t := strings.TrimLeft(line, " \t"); t != "" && (t[0] == 'c' || t[0] == 's') && !p.inError && p.hdrState == 0 {
+		// Taken for the console headers only (gateNode); idle, such a
+		// line is nothing else to this parser.
+		return false
+	}
 	if len(line) > 0 && (line[0] == '[' || line[0] == 'R') && !p.nested && p.cycle(line, env, out) {
 		return true
 	}
