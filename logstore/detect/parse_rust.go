@@ -63,6 +63,13 @@ type rustDiagnostic struct {
 	codeText       string
 	afterCode      bool // the previous line was a code line
 	runs           []rustRun
+
+	// A primary span over several lines: drawn from a " ____^" line under
+	// its first code line (the code is then shifted by a two-column
+	// gutter) to a "|____^ label" line under its last.
+	multiMain          bool // the main run starts a multi-line span
+	endLine, endColumn int  // its end (exclusive), once drawn
+	endLabel           string
 }
 
 // rustRun is one underline (^^^ or ---) under a code line.
@@ -316,6 +323,25 @@ func (d *rustDiagnostic) gutterLine(line string, pipe int) {
 
 // underline reads `   ---   ^^^^ label` under the last code line.
 func (d *rustDiagnostic) underline(content string) bool {
+	if strings.HasPrefix(content, "|_") {
+		// The end of a multi-line span: "|_____^ label", the '^' under
+		// the span's last character, two gutter columns in.
+		j := strings.IndexByte(content, '^')
+		if j < 0 || strings.Trim(content[1:j], "_") != "" {
+			return false
+		}
+		if d.primarySection && d.multiMain && d.endLine == 0 {
+			d.endLine, d.endColumn = d.codeLine, j
+			d.endLabel = strings.TrimSpace(strings.TrimLeft(content[j:], "^"))
+		}
+		return true
+	}
+	// The start of a multi-line span (" ____^") shifts this line's
+	// drawing by the two gutter columns.
+	shift := 0
+	if strings.HasPrefix(content, " _") {
+		shift = 2
+	}
 	first := len(d.runs)
 	i := 0
 	for i < len(content) {
@@ -329,7 +355,7 @@ func (d *rustDiagnostic) underline(content string) bool {
 			for j < len(content) && content[j] == c {
 				j++
 			}
-			d.runs = append(d.runs, rustRun{start: i, end: j, primary: c == '^', line: d.codeLine, file: d.file})
+			d.runs = append(d.runs, rustRun{start: i - shift, end: j - shift, primary: c == '^', line: d.codeLine, file: d.file})
 			i = j
 			continue
 		}
@@ -342,7 +368,12 @@ func (d *rustDiagnostic) underline(content string) bool {
 		d.runs[len(d.runs)-1].label = strings.TrimSpace(content[i:])
 	}
 	if d.primarySection && d.codeLine == d.loc.Line {
-		d.markMain(content, first)
+		d.markMain(content[shift:], first)
+		if shift > 0 {
+			for k := first; k < len(d.runs); k++ {
+				d.multiMain = d.multiMain || d.runs[k].mainSpan
+			}
+		}
 	}
 	return true
 }
@@ -393,6 +424,11 @@ func (d *rustDiagnostic) emit(out *Output) {
 	b.WriteString(d.msg)
 	for _, run := range d.runs {
 		switch {
+		case run.mainSpan && d.endLine > 0:
+			p.EndLine, p.EndColumn = d.endLine, d.endColumn
+			if d.endLabel != "" {
+				b.WriteString("\n" + d.endLabel)
+			}
 		case run.mainSpan:
 			// The span starts at the printed column even when its first
 			// characters are drawn as another span's underline.
