@@ -464,5 +464,12 @@ func rustLintName(note string) string {
 			}
 		}
 	}
+	// Clippy names the lint once per run in that note; every warning
+	// links its page: ".../rust-clippy/<version>/index.html#needless_return".
+	if i := strings.Index(note, "/rust-clippy/"); i >= 0 {
+		if _, lint, ok := strings.Cut(note[i:], "index.html#"); ok && lint != "" && !strings.ContainsAny(lint, " /") {
+			return "clippy::" + lint
+		}
+	}
 	return ""
 }
