@@ -116,3 +116,26 @@ func TestUnresolvedImportIsPlacedAtTheImport(t *testing.T) {
 		t.Fatalf("problems %+v, want one at src/main.js:2:22", got)
 	}
 }
+
+// vite 5 prints rollup's unresolved import with a "file:" line.
+func TestViteUnresolvedImportIsPlacedAtTheImport(t *testing.T) {
+	src := "import './style.css';\nimport { x } from \"./missing-mod\";\nconsole.log(x);\n"
+	env := Env{Dir: "/ws", Roots: []string{"/ws"},
+		Exists:   func(abs string) bool { return abs == "/ws/src/main.js" },
+		ReadFile: func(string) ([]byte, error) { return []byte(src), nil }}
+	d := NewDetector(env, BuiltinParsers())
+	var got []Problem
+	for _, l := range []string{
+		"x Build failed in 68ms",
+		"error during build:",
+		`Could not resolve "./missing-mod" from "src/main.js"`,
+		"file: /ws/src/main.js",
+		"    at getRollupError (file:///ws/node_modules/rollup/dist/es/shared/parseAst.js:355:41)",
+	} {
+		got = append(got, d.Feed(l).Problems...)
+	}
+	got = append(got, d.Flush().Problems...)
+	if len(got) != 1 || got[0].Line != 2 || got[0].Column != 19 {
+		t.Fatalf("problems %+v, want one at src/main.js:2:19", got)
+	}
+}

@@ -371,6 +371,8 @@ func (p *viteParser) body(line string, env *Env, out *Output) bool {
 	case !p.haveLoc && (strings.HasPrefix(t, "File: ") || strings.HasPrefix(t, "file: ")):
 		if m := viteFileRe.FindStringSubmatch(line); m != nil {
 			if loc, ok := bundlerLoc(env, m[1], m[2], m[3]); ok {
+				// Rollup's "Could not resolve X from Y" names only the file.
+				env.placeUnresolved(&loc, p.cur.Message)
 				p.cur.Location, p.haveLoc = loc, true
 			}
 		}
