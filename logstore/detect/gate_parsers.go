@@ -19,6 +19,8 @@ var (
 	gateWebpack = gateFirst("EWwac<", false)
 	gateNode    = gateFirst("ABCDEFGHIJKLMNOPQRSTUVWXYZ[/fcs", false) // c, s: test runners' console sections
 	gateGopanic = gateFirst("pf", false)
+	// The rule of '=' before "WARNING: DATA RACE".
+	gateGorace = gateFirst("=", false)
 	// "vet: " may come before the location.
 	gateGobuild = gateFirst("v#", false).with(gateStrictLoc)
 	gateGotest  = gateFirst("-=Fo", false).with(gateStrictLoc)
@@ -58,6 +60,9 @@ func (p *nodeParser) gateBusy() bool           { return p.inError || p.hdrState 
 
 func (*gopanicParser) gateInterest() gateInterest { return gateGopanic }
 func (g *gopanicParser) gateBusy() bool           { return g.state != gopanicIdle }
+
+func (*goraceParser) gateInterest() gateInterest { return gateGorace }
+func (g *goraceParser) gateBusy() bool           { return g.state != goraceIdle }
 
 func (*gobuildParser) gateInterest() gateInterest { return gateGobuild }
 func (g *gobuildParser) gateBusy() bool           { return g.pending != nil }

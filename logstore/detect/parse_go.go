@@ -7,11 +7,13 @@ import (
 	"strings"
 )
 
-// Go: compiler and vet errors (gobuild), go test failures (gotest) and
-// panics with their goroutine traces (gopanic). Source "go" for all.
+// Go: compiler and vet errors (gobuild), go test failures (gotest),
+// panics with their goroutine traces (gopanic) and the race detector's
+// reports (gorace). Source "go" for all.
 
 func init() {
 	register(500, func() Parser { return &gopanicParser{} })
+	register(505, func() Parser { return &goraceParser{} })
 	register(510, func() Parser { return &gobuildParser{} })
 	register(520, func() Parser { return &gotestParser{} })
 }
@@ -227,18 +229,7 @@ func gopanicFuncLine(line string) bool {
 
 // addFrame records "/abs/file.go:12 +0x1d" when the file is in the workspace.
 func (g *gopanicParser) addFrame(s string, env *Env) {
-	if k := strings.LastIndex(s, " +0x"); k >= 0 {
-		s = s[:k]
-	}
-	i := strings.LastIndexByte(s, ':')
-	if i <= 0 {
-		return
-	}
-	n, used := natAtoi(s[i+1:])
-	if n <= 0 || used != len(s)-i-1 {
-		return
-	}
-	abs, ok := env.ResolveExisting(s[:i])
+	loc, ok := goFrameLoc(s, env)
 	if !ok || len(g.frames) >= 16 {
 		return
 	}
@@ -246,7 +237,32 @@ func (g *gopanicParser) addFrame(s string, env *Env) {
 	if k := strings.LastIndexByte(fn, '('); k > 0 && !strings.HasPrefix(fn, "created by ") {
 		fn = fn[:k]
 	}
-	g.frames = append(g.frames, Related{Location: Location{File: abs, Line: n}, Message: fn})
+	g.frames = append(g.frames, Related{Location: loc, Message: fn})
+}
+
+// goFrameLoc reads the file line of a stack frame, "/abs/file.go:12 +0x1d",
+// when the file is in the workspace and not in the module cache (a module
+// cache or a toolchain's GOROOT under it may lie inside a workspace root).
+func goFrameLoc(s string, env *Env) (Location, bool) {
+	if k := strings.LastIndex(s, " +0x"); k >= 0 {
+		s = s[:k]
+	}
+	i := strings.LastIndexByte(s, ':')
+	if i <= 0 {
+		return Location{}, false
+	}
+	n, used := natAtoi(s[i+1:])
+	if n <= 0 || used != len(s)-i-1 {
+		return Location{}, false
+	}
+	if m := strings.Index(s[:i], "/pkg/mod/"); m >= 0 && strings.IndexByte(s[m:i], '@') >= 0 {
+		return Location{}, false
+	}
+	abs, ok := env.ResolveExisting(s[:i])
+	if !ok {
+		return Location{}, false
+	}
+	return Location{File: abs, Line: n}, true
 }
 
 func (g *gopanicParser) Flush(_ *Env, out *Output) {
@@ -260,6 +276,188 @@ func (g *gopanicParser) Flush(_ *Env, out *Output) {
 	p := Problem{Location: g.frames[0].Location, Severity: Error, Message: g.msg, Source: gobuildSource}
 	if len(g.frames) > 1 {
 		p.Related = append([]Related(nil), g.frames[1:]...)
+	}
+	out.Problems = append(out.Problems, p)
+}
+
+// goraceParser takes the race detector's reports (go test -race, go run
+// -race): "WARNING: DATA RACE" between two rules of '=', then the stacks of
+// the racing access, of the previous one, and of the goroutines' creation,
+// each after a header line:
+//
+//	Read at 0x00c00009e188 by goroutine 9:
+//	  example.com/m/pkg.(*T).Inc()
+//	      /abs/pkg/t.go:8 +0x7e
+//
+// The problem sits at the first workspace frame of the racing access (of
+// the previous access or a creation site when it has none); the first
+// workspace frames of the other stacks are Related.
+type goraceParser struct {
+	state   goraceState
+	section goraceSection
+	found   bool // the current section's workspace frame was seen
+	lines   int  // lines of the report so far
+	// The accesses: kind "read", "previous write"; who "goroutine 9",
+	// "main goroutine".
+	access, accessWho string
+	prev, prevWho     string
+	sectMsg           string // the Related message of the current section
+	at                Location
+	related           []Related
+}
+
+type goraceState uint8
+
+const (
+	goraceIdle   goraceState = iota
+	goraceOpened             // after a rule, "WARNING: DATA RACE" may follow
+	goraceReport             // in a report, until the closing rule
+)
+
+type goraceSection uint8
+
+const (
+	goraceNone    goraceSection = iota
+	goraceAccess                // "Read at 0x... by goroutine 9:"
+	goraceRelated               // the previous access, a goroutine's creation
+	goraceOther                 // a heap block's allocation and the like
+)
+
+const (
+	goraceRule       = "=================="
+	goraceMaxLines   = 1000 // lines of one report: an unclosed one ends there
+	goraceMaxRelated = 16
+)
+
+func (*goraceParser) Name() string { return "gorace" }
+
+func (g *goraceParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	switch g.state {
+	case goraceIdle:
+		// Not taken: the rule is a report's only if the warning follows.
+		if line == goraceRule {
+			g.state = goraceOpened
+		}
+		return false
+	case goraceOpened:
+		if line != "WARNING: DATA RACE" {
+			g.state = goraceIdle
+			return g.Feed(line, claimed, env, out)
+		}
+		g.state, g.section, g.found, g.lines = goraceReport, goraceNone, false, 0
+		g.access, g.accessWho, g.prev, g.prevWho = "", "", "", ""
+		g.sectMsg, g.at, g.related = "", Location{}, g.related[:0]
+		return true
+	}
+	// goraceReport
+	if line == goraceRule {
+		g.Flush(env, out)
+		return true
+	}
+	if g.lines++; g.lines > goraceMaxLines {
+		g.Flush(env, out)
+		return g.Feed(line, claimed, env, out)
+	}
+	switch {
+	case line == "":
+	case strings.HasPrefix(line, "      "):
+		if !claimed && !g.found && g.section != goraceNone && g.section != goraceOther {
+			g.frame(strings.TrimLeft(line, " "), env)
+		}
+	case strings.HasPrefix(line, "  "):
+		// The function of the frame, or "[failed to restore the stack]".
+	case strings.HasSuffix(line, ":") && line[0] != ' ' && line[0] != '\t':
+		g.header(line)
+	default:
+		// Another stream's output between the report's lines.
+		return false
+	}
+	return true
+}
+
+// header starts a section: "Read at 0x... by goroutine 9:", "Previous
+// write at 0x... by main goroutine:", "Goroutine 9 (running) created at:".
+func (g *goraceParser) header(line string) {
+	g.section, g.found, g.sectMsg = goraceOther, false, ""
+	if id, ok := strings.CutPrefix(line, "Goroutine "); ok && strings.HasSuffix(line, " created at:") {
+		if i := strings.IndexByte(id, ' '); i > 0 {
+			who := "goroutine " + id[:i]
+			g.section, g.sectMsg = goraceRelated, who+" created here"
+			// Say which access it made: the numbers change from run to
+			// run, so the problem's message leaves them out.
+			switch who {
+			case g.accessWho:
+				g.sectMsg += " (" + g.access + ")"
+			case g.prevWho:
+				g.sectMsg += " (" + g.prev + ")"
+			}
+		}
+		return
+	}
+	at := strings.Index(line, " at 0x")
+	by := strings.LastIndex(line, " by ")
+	if at <= 0 || by < at {
+		return
+	}
+	kind, who := strings.ToLower(line[:at]), strings.TrimSuffix(line[by+4:], ":")
+	if !strings.HasSuffix(kind, "read") && !strings.HasSuffix(kind, "write") {
+		// "Heap block of size 8 at 0x... allocated by goroutine 7:".
+		return
+	}
+	switch {
+	case strings.HasPrefix(kind, "previous "):
+		if g.prev == "" {
+			g.prev, g.prevWho = kind, who
+		}
+		g.section, g.sectMsg = goraceRelated, kind+" by "+who
+	case g.access == "":
+		g.access, g.accessWho, g.section = kind, who, goraceAccess
+	}
+}
+
+// frame records the file line of a frame of the current section when it is
+// the first one in the workspace.
+func (g *goraceParser) frame(s string, env *Env) {
+	loc, ok := goFrameLoc(s, env)
+	if !ok {
+		return
+	}
+	g.found = true
+	if g.section == goraceAccess {
+		g.at = loc
+	} else if len(g.related) < goraceMaxRelated {
+		g.related = append(g.related, Related{Location: loc, Message: g.sectMsg})
+	}
+}
+
+// Flush reports the report in progress (when the output ended inside it).
+func (g *goraceParser) Flush(_ *Env, out *Output) {
+	if g.state != goraceReport {
+		g.state = goraceIdle
+		return
+	}
+	g.state = goraceIdle
+	at, related := g.at, g.related
+	if at.File == "" {
+		// No workspace frame in the racing access: the previous access
+		// or the goroutine's creation is the nearest to the cause.
+		if len(related) == 0 {
+			return
+		}
+		at, related = related[0].Location, related[1:]
+	}
+	// "DATA RACE: read, previous write": without the goroutines'
+	// numbers, so that the same race reported by two runs is one problem.
+	msg := "DATA RACE"
+	if g.access != "" {
+		msg += ": " + g.access
+		if g.prev != "" {
+			msg += ", " + g.prev
+		}
+	}
+	p := Problem{Location: at, Severity: Error, Message: msg, Source: gobuildSource}
+	if len(related) > 0 {
+		p.Related = append([]Related(nil), related...)
 	}
 	out.Problems = append(out.Problems, p)
 }
@@ -352,6 +550,12 @@ func (g *gotestParser) feedIndented(line string) bool {
 	loc, ok := natSplitLoc(trimmed, natLocStrict)
 	if !ok || loc.col != 0 || !strings.HasSuffix(loc.path, ".go") || len(g.entries) >= gotestMaxEntries {
 		return false
+	}
+	if loc.path == "testing.go" && strings.HasPrefix(strings.TrimSpace(loc.rest), "race detected ") {
+		// The testing package's own line after a race report (which is
+		// the problem): its file is no file of the package, even when
+		// the package has a testing.go.
+		return true
 	}
 	test, failed := g.running, false
 	if g.failing != "" {

@@ -66,3 +66,39 @@ func TestGotestResolvesThroughGoMod(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 }
+
+func TestGoRace(t *testing.T) {
+	rule, warn := "==================", "WARNING: DATA RACE"
+	natRun(t, []natCase{
+		{name: "testing.go of the package is not the race's", files: []string{"p/testing.go", "p/a_test.go"},
+			lines: []string{rule, warn, "Read at 0x1 by goroutine 7:", "  example.com/x/p.TestA()", "      /usr/local/go/src/x.go:3 +0x1", rule,
+				"--- FAIL: TestA (0.00s)", "    testing.go:1712: race detected during execution of test",
+				"    a_test.go:9: boom", "FAIL", "FAIL\texample.com/x/p\t0.01s"},
+			want: "p/a_test.go:9:0 error go boom\n"},
+		{name: "access without workspace frame falls back to the previous one", files: []string{"a.go", "b.go"},
+			lines: []string{rule, warn, "Write at 0x1 by main goroutine:", "  runtime.mapassign()", "      /usr/local/go/src/runtime/map.go:3 +0x1", "",
+				"Previous write at 0x1 by goroutine 7:", "  main.f()", "      /ws/a.go:4 +0x1", "",
+				"Goroutine 7 (finished) created at:", "  main.main()", "      /ws/b.go:5 +0x2", rule, "Found 1 data race(s)", "exit status 66"},
+			want: "a.go:4:0 error go DATA RACE: write, previous write & b.go:5\n"},
+		{name: "module cache and outside frames never count", files: []string{"go/pkg/mod/example.com/dep@v1.0.0/d.go", "main.go"},
+			lines: []string{rule, warn, "Read at 0x1 by goroutine 8:", "  example.com/dep.F()", "      /ws/go/pkg/mod/example.com/dep@v1.0.0/d.go:3 +0x1",
+				"  main.g()", "      /ws/main.go:9 +0x1", "  main.h()", "      /ws/main.go:20 +0x1", "",
+				"Previous read at 0x1 by goroutine 9:", "  example.com/dep.F()", "      /other/d.go:3 +0x1", rule},
+			want: "main.go:9:0 error go DATA RACE: read, previous read\n"},
+		{name: "heap block allocation is no access", files: []string{"a.go", "main.go"},
+			lines: []string{rule, warn, "Heap block of size 8 at 0x1 allocated by goroutine 3:", "  main.n()", "      /ws/a.go:2 +0x1", "",
+				"Write at 0x1 by goroutine 8:", "  main.g()", "      /ws/main.go:9 +0x1", rule},
+			want: "main.go:9:0 error go DATA RACE: write\n"},
+		{name: "no workspace frame at all", files: []string{"main.go"},
+			lines: []string{rule, warn, "Read at 0x1 by goroutine 8:", "  runtime.f()", "      /usr/local/go/src/runtime/f.go:3 +0x1", rule}},
+		{name: "cut off report is flushed", files: []string{"main.go"},
+			lines: []string{rule, warn, "Read at 0x1 by goroutine 8:", "  main.g()", "      /ws/main.go:9 +0x1"},
+			want:  "main.go:9:0 error go DATA RACE: read\n"},
+		{name: "a rule alone is no report", files: []string{"a/b.go"},
+			lines: []string{rule, "a/b.go:3:4: undefined: x", rule, rule, "      /ws/a/b.go:1 +0x1"},
+			want:  "a/b.go:3:4 error go undefined: x\n"},
+		{name: "other output between the report's lines", files: []string{"main.go", "a/b.go"},
+			lines: []string{rule, warn, "Read at 0x1 by goroutine 8:", "a/b.go:3:4: undefined: x", "  main.g()", "      /ws/main.go:9 +0x1", rule},
+			want:  "a/b.go:3:4 error go undefined: x\nmain.go:9:0 error go DATA RACE: read\n"},
+	})
+}

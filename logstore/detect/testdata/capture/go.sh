@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Recaptures testdata/go/*.in from the real go command (build, vet, test, panics).
+# Recaptures testdata/go/*.in from the real go command (build, vet, test, panics,
+# races).
 # Usage: bash testdata/capture/go.sh   (from logstore/detect; needs go)
 # Not run in CI.
 set -euo pipefail
@@ -180,3 +181,153 @@ G
 (cd pan && ./app nil 2>&1 | save panic-nil) || true
 echo pan > "$out/panic.dir"
 echo pan > "$out/panic-nil.dir"
+
+# The race detector (go test -race, go run -race), and the runtime's own
+# "concurrent map writes" throw without it.
+mkdir -p race/counter race/store race/maps race/cmd/app
+cat > race/go.mod <<'G'
+module example.com/race
+
+go 1.22
+G
+cat > race/counter/counter.go <<'G'
+package counter
+
+type Counter struct {
+	n int
+}
+
+func (c *Counter) Inc() {
+	c.n++
+}
+
+func (c *Counter) Get() int {
+	return c.n
+}
+G
+cat > race/counter/counter_test.go <<'G'
+package counter
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestRace(t *testing.T) {
+	c := &Counter{}
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Inc()
+		}()
+	}
+	wg.Wait()
+	if c.Get() != 2 {
+		t.Errorf("got %d", c.Get())
+	}
+}
+G
+# The test's goroutine races with one the package started.
+cat > race/store/store.go <<'G'
+package store
+
+import "time"
+
+var hits int
+
+// Start counts hits in the background.
+func Start() {
+	go func() {
+		for i := 0; i < 3; i++ {
+			hits++
+			time.Sleep(time.Millisecond)
+		}
+	}()
+}
+
+func Hits() int { return hits }
+G
+cat > race/store/store_test.go <<'G'
+package store
+
+import (
+	"testing"
+	"time"
+)
+
+func TestHits(t *testing.T) {
+	Start()
+	time.Sleep(5 * time.Millisecond)
+	if Hits() < 0 {
+		t.Fatal("negative")
+	}
+}
+G
+# The racing access's stack starts in the runtime (mapassign).
+cat > race/maps/maps.go <<'G'
+package maps
+
+import "sync"
+
+func Fill(n int) map[int]int {
+	m := map[int]int{}
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			m[i] = i
+		}(i)
+	}
+	wg.Wait()
+	return m
+}
+G
+cat > race/maps/maps_test.go <<'G'
+package maps
+
+import "testing"
+
+func TestFill(t *testing.T) {
+	if len(Fill(50)) != 50 {
+		t.Error("lost writes")
+	}
+}
+G
+# The main goroutine races with another: no test, "Found 1 data race(s)".
+cat > race/cmd/app/main.go <<'G'
+package main
+
+import (
+	"fmt"
+	"time"
+)
+
+var ready bool
+
+func main() {
+	go func() {
+		ready = true
+	}()
+	time.Sleep(10 * time.Millisecond)
+	fmt.Println("ready:", ready)
+}
+G
+(cd race && go test -race ./... 2>&1 | save race) || true
+(cd race && go test -race -v ./store 2>&1 | save race-verbose) || true
+# The same race twice in one output is one problem.
+(cd race && { go test -race -count=1 ./counter; go test -race -count=1 ./counter; } 2>&1 | save race-twice) || true
+(cd race && go run -race ./cmd/app 2>&1 | save race-run) || true
+# Without -race the map's writers may die of the runtime's check instead.
+for i in $(seq 30); do
+	(cd race && go test -count=1 ./maps > "$root/map.out" 2>&1) || true
+	if grep -q 'concurrent map' "$root/map.out"; then break; fi
+done
+save map-fatal < "$root/map.out"
+for c in race race-verbose race-twice race-run map-fatal; do
+	echo race > "$out/$c.dir"
+	# testing.go and _testmain.go are no files of the project.
+	find race -name '*.go' | sort > "$out/$c.files"
+done
