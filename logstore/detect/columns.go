@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -60,8 +61,9 @@ func (e *Env) sourceLine(abs string, n int) ([]byte, bool) {
 }
 
 func (e *Env) source(abs string) ([]byte, bool) {
-	if e.srcPath == abs && e.srcPath != "" {
-		return e.srcData, e.srcData != nil
+	now := time.Now()
+	if f, ok := e.srcCache[abs]; ok && now.Sub(f.at) < sourceFresh {
+		return f.data, f.data != nil
 	}
 	read := e.ReadFile
 	if read == nil {
@@ -71,8 +73,21 @@ func (e *Env) source(abs string) ([]byte, bool) {
 	if err != nil {
 		data = nil
 	}
-	e.srcPath, e.srcData = abs, data
+	if e.srcCache == nil || len(e.srcCache) >= 16 {
+		e.srcCache = map[string]sourceFile{}
+	}
+	e.srcCache[abs] = sourceFile{data, now}
 	return data, data != nil
+}
+
+// sourceFresh is how long a source file read for one problem serves the
+// next ones: a tool prints a cycle's problems in a burst, and files change
+// between cycles.
+const sourceFresh = 200 * time.Millisecond
+
+type sourceFile struct {
+	data []byte // nil: unreadable
+	at   time.Time
 }
 
 func readSmallFile(abs string) ([]byte, error) {

@@ -94,9 +94,6 @@ func (d *Detector) flushAll() {
 }
 
 func (d *Detector) reset() {
-	// Source text is read again for each line's problems: files change
-	// between watch cycles.
-	d.env.srcPath, d.env.srcData = "", nil
 	d.out.Problems = d.out.Problems[:0]
 	d.out.Level = LevelInfo
 	d.out.CycleStart = false

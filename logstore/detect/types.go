@@ -114,8 +114,7 @@ type Env struct {
 	// nil means the file system, files over 8 MiB skipped.
 	ReadFile func(abs string) ([]byte, error)
 
-	srcPath string // the last source file read, and its text (nil: unreadable)
-	srcData []byte
+	srcCache map[string]sourceFile // source files read lately (columns.go)
 }
 
 // Output collects what parsers find for one line (or one flush).
