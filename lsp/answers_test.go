@@ -63,8 +63,10 @@ func TestAnswersWaitForTheFrameCarryingEachResponse(t *testing.T) {
 	}
 }
 
-// A client that sends a slow call, shutdown and exit in one write gets the
-// slow call's answer before shutdown's.
+// A client that sends a slow call (restarting a script that ignores
+// SIGTERM: its stop takes the grace time, then it starts again), shutdown
+// and exit in one write gets the slow call's answer before shutdown's.
+// Without shutdown's wait the restart's answer is lost.
 func TestPipelinedCallIsAnsweredBeforeShutdown(t *testing.T) {
 	root := workspace(t, map[string]string{
 		"package.json": `{"scripts":{"stubborn":"node -e \"process.on('SIGTERM',()=>{});console.log('up');setInterval(()=>{},1000)\""}}`,
@@ -74,7 +76,7 @@ func TestPipelinedCallIsAnsweredBeforeShutdown(t *testing.T) {
 	e.awaitProcess("stubborn running", func(w wireProcess) bool { return w.ID == p.ID && w.Status == "running" })
 	var in bytes.Buffer
 	for _, body := range []string{
-		`{"jsonrpc":"2.0","id":"stop","method":"workspace/executeCommand","params":{"command":"brummer.stop","arguments":[{"id":"` + p.ID + `"}]}}`,
+		`{"jsonrpc":"2.0","id":"stop","method":"workspace/executeCommand","params":{"command":"brummer.restart","arguments":[{"id":"` + p.ID + `"}]}}`,
 		`{"jsonrpc":"2.0","id":"bye","method":"shutdown"}`,
 		`{"jsonrpc":"2.0","method":"exit"}`,
 	} {
