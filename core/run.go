@@ -284,6 +284,12 @@ func (a *App) Logs(q logstore.Query) (logstore.Result, error) {
 	return a.store.Query(q)
 }
 
+// LogRange returns the stored lines of a LinesAppended batch (see
+// logstore.Store.Range).
+func (a *App) LogRange(processID string, from, to uint64, max int) []logstore.Entry {
+	return a.store.Range(processID, from, to, max)
+}
+
 // Problems returns the current problems of process id, or of every process
 // (newest first) when id is "".
 func (a *App) Problems(id string) []ProcessProblem {

@@ -112,7 +112,8 @@ func BenchmarkAppend(b *testing.B) {
 			defer bus.Close(b.Context())
 			var seen atomic.Int64
 			defer bus.Subscribe(TopicLinesAppended, func(e eventbus.Event) {
-				seen.Add(int64(len(e.Payload.(LinesAppended).Entries)))
+				la := e.Payload.(LinesAppended)
+				seen.Add(int64(la.To - la.From + 1))
 			})()
 			s := New(Config{}, bus, nil)
 			defer s.Close()

@@ -88,7 +88,7 @@ func describe(evs []eventbus.Event) string {
 		case URLDetected:
 			b.WriteString("(" + p.URL + ")")
 		case LinesAppended:
-			b.WriteString("(" + strconv.Itoa(len(p.Entries)) + ")")
+			b.WriteString("(" + strconv.Itoa(int(p.To-p.From+1)) + ")")
 		}
 		b.WriteString(" ")
 	}

@@ -27,6 +27,7 @@ type proc struct {
 	lastAppend time.Time           // monotonic time of the last batch
 	dirty      bool                // lines fed since the last flush
 	urlBuf     []string
+	batch      []Entry // reused by append (guarded by mu)
 
 	// outbox holds derived events until they are published. Whoever finds
 	// it idle drains it, outside mu, so no lock is held while publishing and
@@ -43,11 +44,15 @@ func newProc(s *Store, id string, env detect.Env) *proc {
 
 // append runs detection over a batch, stores it and queues the events.
 func (p *proc) append(stream Stream, lines []Line) {
-	entries := make([]Entry, len(lines))
 	var evs [4]eventbus.Event
 	events := evs[:0]
 
 	p.mu.Lock()
+	// The batch is built in a reused buffer: the ring copies it.
+	if cap(p.batch) < len(lines) {
+		p.batch = make([]Entry, len(lines))
+	}
+	entries := p.batch[:len(lines)]
 	now := time.Now()
 	changed, cycle := false, false
 	urls := p.urlBuf[:0]
@@ -96,7 +101,9 @@ func (p *proc) append(stream Stream, lines []Line) {
 	}
 	clear(urls)
 	p.urlBuf = urls[:0]
-	events = append(events, p.event(TopicLinesAppended, eventbus.Low, LinesAppended{ProcessID: p.id, Entries: entries}))
+	events = append(events, p.event(TopicLinesAppended, eventbus.Low, LinesAppended{ProcessID: p.id, From: entries[0].Seq, To: entries[len(entries)-1].Seq}))
+	// Drop the buffer's strings: they are the ring's now.
+	clear(entries)
 	p.armLocked()
 	p.queueLocked(events)
 	p.mu.Unlock()

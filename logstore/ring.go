@@ -8,18 +8,15 @@ import "sort"
 // MaxBytes bounds the sum of len(Text)+entryOverhead over live entries.
 const entryOverhead = 96
 
-// slot is one place in the ring. It points into the batch the entry came
-// with (the same array the LinesAppended event carries, immutable once
-// stored), so storing a line writes one pointer instead of copying the
-// entry. A cleared entry leaves its slot empty (dead) until the ring
-// overwrites it: removing from the middle of a ring would cost a copy of
-// everything after it. Batches belong to one process, so clearing a
-// process leaves no live slot holding on to its batches.
+// slot is one place in the ring, holding its entry: storing a batch copies
+// it in and allocates nothing (an array per batch, with its pointers, was
+// the largest cost of storing a line, in allocation and in GC). A cleared
+// entry leaves its slot empty (dead) until the ring overwrites it: removing
+// from the middle of a ring would cost a copy of everything after it.
 type slot struct {
-	e *Entry
+	e Entry
 	// q is the entry's process queue in byProc and size its entrySize:
-	// evicting reads the slot alone, not the entry written long ago (a
-	// cache miss per line otherwise).
+	// eviction needs nothing else.
 	q    *seqQueue
 	size int32
 	dead bool
@@ -62,9 +59,9 @@ func (r *ring) at(seq uint64) *slot {
 	return &r.buf[i]
 }
 
-// pushBatch stores a batch of one process's entries (their Seq is
-// assigned here; they must not change afterwards) and evicts the oldest
-// entries that no longer fit.
+// pushBatch copies a batch of one process's entries into the ring,
+// assigning their Seq (in entries too), and evicts the oldest entries that
+// no longer fit.
 func (r *ring) pushBatch(entries []Entry) {
 	if len(entries) == 0 {
 		return
@@ -89,7 +86,7 @@ func (r *ring) pushBatch(entries []Entry) {
 			j -= len(r.buf)
 		}
 		size := entrySize(e)
-		r.buf[j] = slot{e: e, q: q, size: int32(min(size, 1<<31-1))}
+		r.buf[j] = slot{e: *e, q: q, size: int32(min(size, 1<<31-1))}
 		r.n++
 		r.live++
 		r.bytes += size
@@ -192,7 +189,7 @@ func (r *ring) copyAfter(dst []Entry, proc string, after uint64, budget int) ([]
 		i := sort.Search(len(seqs), func(i int) bool { return seqs[i] > after })
 		end := min(len(seqs), i+budget)
 		for _, seq := range seqs[i:end] {
-			dst = append(dst, *r.at(seq).e)
+			dst = append(dst, r.at(seq).e)
 		}
 		if end > i {
 			after = seqs[end-1]
@@ -204,7 +201,7 @@ func (r *ring) copyAfter(dst []Entry, proc string, after uint64, budget int) ([]
 	for ; seq < last && budget > 0; seq++ {
 		budget--
 		if s := r.at(seq); !s.dead {
-			dst = append(dst, *s.e)
+			dst = append(dst, s.e)
 		}
 	}
 	return dst, seq - 1, seq < last
@@ -224,7 +221,7 @@ func (r *ring) copyBefore(dst []Entry, proc string, after, before uint64, budget
 		hi := sort.Search(len(seqs), func(i int) bool { return seqs[i] >= before })
 		from := max(lo, hi-budget)
 		for _, seq := range seqs[from:hi] {
-			dst = append(dst, *r.at(seq).e)
+			dst = append(dst, r.at(seq).e)
 		}
 		if hi > from {
 			before = seqs[from]
@@ -243,7 +240,7 @@ func (r *ring) copyBefore(dst []Entry, proc string, after, before uint64, budget
 	}
 	for seq := from; seq < hi; seq++ {
 		if s := r.at(seq); !s.dead {
-			dst = append(dst, *s.e)
+			dst = append(dst, s.e)
 		}
 	}
 	return dst, from, from > lo
@@ -268,4 +265,28 @@ func (q *seqQueue) popFront() {
 		q.seqs = q.seqs[:n]
 		q.head = 0
 	}
+}
+
+// copyRange appends to dst the live entries of process proc with
+// from <= seq <= to, at most max of them (the newest).
+func (r *ring) copyRange(dst []Entry, proc string, from, to uint64, max int) []Entry {
+	last := r.first + uint64(r.n) // exclusive
+	to = min(to, last-1)
+	from = maxSeq(from, r.first)
+	if max > 0 && to >= from && to-from+1 > uint64(max) {
+		from = to - uint64(max) + 1
+	}
+	for seq := from; seq <= to && seq < last; seq++ {
+		if s := r.at(seq); !s.dead && s.e.ProcessID == proc {
+			dst = append(dst, s.e)
+		}
+	}
+	return dst
+}
+
+func maxSeq(a, b uint64) uint64 {
+	if a > b {
+		return a
+	}
+	return b
 }

@@ -269,6 +269,18 @@ func (s *Store) insert(entries []Entry) {
 	s.mu.Unlock()
 }
 
+// Range returns copies of the stored entries of a process with sequence
+// numbers from to to (a LinesAppended batch), the newest max of them when
+// max > 0; those already overwritten or cleared are missing.
+func (s *Store) Range(processID string, from, to uint64, max int) []Entry {
+	if to < from {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ring.copyRange(nil, processID, from, to, max)
+}
+
 func (s *Store) publish(e eventbus.Event) {
 	if s.pub == nil {
 		return

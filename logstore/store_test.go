@@ -269,3 +269,36 @@ func TestCycleStartLineKeepsItsOwnLevel(t *testing.T) {
 	assert.Equal(t, detect.LevelInfo, res.Entries[1].Level)
 	assert.Empty(t, s.Problems("p"), "the new cycle starts empty")
 }
+
+// LinesAppended names the batch's sequence numbers; Range reads them back,
+// the newest first when bounded, and misses what was overwritten.
+func TestLinesAppendedRange(t *testing.T) {
+	bus, rec := newBus(t)
+	s := newTestStore(t, Config{MaxEntries: 5}, bus)
+	s.Append("a", Stdout, lines("a1", "a2", "a3"))
+	s.Append("b", Stderr, lines("b1"))
+	evs := rec.waitFor(t, "two batches", func(evs []eventbus.Event) bool { return len(ofTopic(evs, TopicLinesAppended)) == 2 })
+	var first LinesAppended
+	for _, e := range ofTopic(evs, TopicLinesAppended) {
+		if la := e.Payload.(LinesAppended); la.ProcessID == "a" {
+			first = la
+		}
+	}
+	if first.ProcessID != "a" || first.From != 1 || first.To != 3 {
+		t.Fatalf("a's batch %+v, want seqs 1 to 3", first)
+	}
+	texts := func(es []Entry) []string {
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Text)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"a1", "a2", "a3"}, texts(s.Range("a", first.From, first.To, 0)))
+	assert.Equal(t, []string{"a2", "a3"}, texts(s.Range("a", first.From, first.To, 2)))
+	assert.Empty(t, s.Range("b", first.From, first.To, 0), "another process's range")
+	// Three more lines push a1 and a2 out of the five-entry ring.
+	s.Append("b", Stdout, lines("b2", "b3", "b4"))
+	assert.Equal(t, []string{"a3"}, texts(s.Range("a", first.From, first.To, 0)))
+	assert.Nil(t, s.Range("a", 5, 4, 0))
+}

@@ -115,11 +115,12 @@ type CycleStarted struct {
 	ProcessID string
 }
 
-// LinesAppended carries a stored batch, for live log views. Entries is
-// shared with the store's ring: read it, never modify it.
+// LinesAppended says a batch of a process's lines was stored, with
+// sequence numbers From to To (inclusive); live log views read them with
+// Store.Range (the oldest may already be overwritten).
 type LinesAppended struct {
 	ProcessID string
-	Entries   []Entry
+	From, To  uint64
 }
 
 // Config of the store. Zero values take the defaults.

@@ -52,15 +52,25 @@ func (s *Server) onURL(eventbus.Event) {
 
 func (s *Server) onLines(e eventbus.Event) {
 	la, ok := e.Payload.(logstore.LinesAppended)
-	if !ok || len(la.Entries) == 0 {
+	if !ok || la.To < la.From {
 		return
 	}
 	s.mu.Lock()
 	want := s.logSubsAll || s.logSubs[la.ProcessID]
+	app := s.app
 	s.mu.Unlock()
-	if want {
-		s.out.logBatch(la.ProcessID, la.Entries)
+	if !want || app == nil {
+		return
 	}
+	// The newest maxBatchEntries lines of the batch, copied now (the ring
+	// moves on); the rest, and what the ring already overwrote, count as
+	// dropped.
+	entries := app.LogRange(la.ProcessID, la.From, la.To, maxBatchEntries)
+	missing := int(la.To-la.From+1) - len(entries)
+	if missing > 0 {
+		entries = detach(entries)
+	}
+	s.out.logBatch(la.ProcessID, entries, missing)
 }
 
 func (s *Server) onWorkspaceChanged(e eventbus.Event) {

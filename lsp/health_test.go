@@ -24,14 +24,14 @@ func TestHealthShedsPast95AndRestores(t *testing.T) {
 	}
 	h.sample(85*mb, 5) // warns in the log only
 	h.sample(96*mb, 5)
-	s.out.logBatch("p1", []logstore.Entry{{Text: "x"}})
+	s.out.logBatch("p1", []logstore.Entry{{Text: "x"}}, 0)
 	st := s.out.stats()
 	if st.DroppedLines != 1 {
 		t.Fatalf("log notifications not shed past 95%%: %+v", st)
 	}
 	h.sample(97*mb, 50) // shedding once, and the goroutine warning
 	h.sample(40*mb, 5)
-	s.out.logBatch("p1", []logstore.Entry{{Text: "y"}})
+	s.out.logBatch("p1", []logstore.Entry{{Text: "y"}}, 0)
 	if got := s.out.stats().DroppedLines; got != 1 {
 		t.Fatalf("log notifications not back under 80%%: dropped lines %d", got)
 	}

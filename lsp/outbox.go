@@ -37,7 +37,7 @@ const maxBatchEntries = 256
 // for the client's answer before another may be sent.
 const lensRefreshTimeout = 30 * time.Second
 
-// logBatch holds the store's entries as they are (their strings are shared
+// logBatch holds copies of the store's entries (their strings are shared
 // with the store); they are converted only when written, so batches that
 // are dropped cost nothing more.
 type logBatch struct {
@@ -179,14 +179,24 @@ func (o *outbox) diagnostics(uri string, list []wireDiagnostic) {
 	o.signal()
 }
 
-// logBatch queues lines for brummer/logAppended; at the bound the oldest
-// batch goes and its lines are counted in the next batch's "dropped".
-func (o *outbox) logBatch(processID string, entries []logstore.Entry) {
+// logBatch queues lines for brummer/logAppended (missing: lines of the
+// batch that are not among them, counted as dropped); at the bound the
+// oldest batch goes and its lines are counted in the next batch's
+// "dropped".
+func (o *outbox) logBatch(processID string, entries []logstore.Entry, missing int) {
 	o.mu.Lock()
+	if missing > 0 {
+		o.logDropped[processID] += missing
+		o.droppedLines += uint64(missing)
+	}
 	if o.logsOff {
 		o.logDropped[processID] += len(entries)
 		o.droppedLines += uint64(len(entries))
 		o.dropped++
+		o.mu.Unlock()
+		return
+	}
+	if len(entries) == 0 {
 		o.mu.Unlock()
 		return
 	}

@@ -84,7 +84,7 @@ func TestOutboxBoundsAndCoalescesWhileTheClientStalls(t *testing.T) {
 		state.Store(int64(i))
 		o.processesChanged()
 		o.urlsChanged()
-		o.logBatch("p1", []logstore.Entry{{Seq: uint64(i), Text: "x"}})
+		o.logBatch("p1", []logstore.Entry{{Seq: uint64(i), Text: "x"}}, 0)
 		o.diagnostics("file:///same.ts", []wireDiagnostic{{Message: fmt.Sprint(i)}})
 		o.message("window/logMessage", messageParams{4, fmt.Sprint(i)})
 	}
@@ -220,7 +220,7 @@ func TestOutboxServesKindsRoundRobin(t *testing.T) {
 			}
 		}
 	}()
-	o.logBatch("p1", []logstore.Entry{{Text: "x"}})
+	o.logBatch("p1", []logstore.Entry{{Text: "x"}}, 0)
 	o.message("window/logMessage", messageParams{4, "hello"})
 	peer.waitFor(t, "the log batch and the message during the burst", func(ms []outMsg) bool {
 		var logs, msgs bool

@@ -42,6 +42,7 @@ type App interface {
 	Process(id string) (core.Process, bool)
 	Processes() []core.Process
 	Logs(q logstore.Query) (logstore.Result, error)
+	LogRange(processID string, from, to uint64, max int) []logstore.Entry
 	Problems(id string) []core.ProcessProblem
 	URLs() []core.URL
 	Requests(limit int) []proxy.Request
