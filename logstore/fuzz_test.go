@@ -97,3 +97,19 @@ func checkURL(t *testing.T, line, u string) {
 		t.Fatalf("findURLs(%q) = %q: stray characters", line, u)
 	}
 }
+
+// scanLine never misses what mayHaveLevelWord and strings.Contains find.
+func FuzzScanLine(f *testing.F) {
+	for _, s := range []string{"", "error", "x://y", "WARN http://localhost:3000", "ar", "arn", "a:/", "://", "12345678:// rr"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		level, url := scanLine(s)
+		if mayHaveLevelWord(s) && !level {
+			t.Fatalf("%q: level word missed", s)
+		}
+		if strings.Contains(s, "://") && !url {
+			t.Fatalf("%q: :// missed", s)
+		}
+	})
+}

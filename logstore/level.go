@@ -21,6 +21,11 @@ func wordLevel(s string) detect.Level {
 	if !mayHaveLevelWord(s) {
 		return detect.LevelInfo
 	}
+	return wordLevelExact(s)
+}
+
+// wordLevelExact is wordLevel without the prefilter.
+func wordLevelExact(s string) detect.Level {
 	if hasWordAt(s, "rr", 1, "error", "Error") || hasWordAt(s, "RR", 1, "ERROR", "ERR!") {
 		return detect.LevelError
 	}
@@ -67,6 +72,48 @@ func mayHaveLevelWord(s string) bool {
 		}
 	}
 	return false
+}
+
+// scanLine is mayHaveLevelWord and a search for "://" (a URL, see
+// findURLs) in one pass: each line of output gets both. Either answer may
+// be a false positive, never a false negative.
+func scanLine(s string) (level, url bool) {
+	const (
+		ones    = 0x0101010101010101
+		highs   = 0x8080808080808080
+		lower   = 0x2020202020202020
+		rs      = 'r' * ones
+		as      = 'a' * ones
+		ns      = 'n' * ones
+		colons  = ':' * ones // ':' and '/' are unchanged by | 0x20
+		slashes = '/' * ones
+	)
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	i := 0
+	for ; i+10 <= len(b); i += 8 {
+		w0 := binary.LittleEndian.Uint64(b[i:]) | lower
+		w1 := binary.LittleEndian.Uint64(b[i+1:]) | lower
+		w2 := binary.LittleEndian.Uint64(b[i+2:]) | lower
+		r1 := w1 ^ rs
+		rr := (w0 ^ rs) | r1
+		arn := (w0 ^ as) | r1 | (w2 ^ ns)
+		u := (w0 ^ colons) | (w1 ^ slashes) | (w2 ^ slashes)
+		level = level || ((rr-ones)&^rr|(arn-ones)&^arn)&highs != 0
+		url = url || ((u-ones)&^u)&highs != 0
+		if level && url {
+			return
+		}
+	}
+	for ; i+1 < len(s); i++ {
+		a, c := s[i]|0x20, s[i+1]|0x20
+		if c == 'r' && (a == 'r' || a == 'a' && i+2 < len(s) && s[i+2]|0x20 == 'n') {
+			level = true
+		}
+		if s[i] == ':' && s[i+1] == '/' && i+2 < len(s) && s[i+2] == '/' {
+			url = true
+		}
+	}
+	return level, url
 }
 
 // hasWordAt finds every occurrence of probe (which sits back bytes into the

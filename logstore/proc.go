@@ -74,15 +74,18 @@ func (p *proc) append(stream Stream, lines []Line) {
 			// not from this status line.
 			lvl = detect.LevelInfo
 		}
-		if lvl != detect.LevelError {
-			lvl = max(lvl, wordLevel(text))
+		mayLevel, mayURL := scanLine(text)
+		if lvl != detect.LevelError && mayLevel {
+			lvl = max(lvl, wordLevelExact(text))
 		}
 		t := lines[i].Time
 		if t.IsZero() {
 			t = now
 		}
 		entries[i] = Entry{Time: t.UnixNano(), ProcessID: p.id, Stream: stream, Text: text, Level: lvl}
-		urls = findURLs(urls, text)
+		if mayURL {
+			urls = findURLs(urls, text)
+		}
 	}
 	p.dirty = true
 	p.lastAppend = now
