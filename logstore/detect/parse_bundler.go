@@ -262,7 +262,7 @@ func (p *viteParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 	if p.rd.feed(line, env, out) {
 		return true
 	}
-	i := strings.Index(line, "[vite] ")
+	i := viteTag(line)
 	if i < 0 {
 		if line == "build started..." {
 			// `vite build --watch` rebuilding: a new cycle.
@@ -419,5 +419,22 @@ func (p *viteParser) Flush(env *Env, out *Output) {
 	p.end(out)
 	if p.rd.busy() {
 		p.rd.reset()
+	}
+}
+
+// viteTag is strings.Index(line, "[vite] "), by its '[' (lines reach the
+// vite parser for having one).
+func viteTag(line string) int {
+	off := 0
+	for {
+		j := strings.IndexByte(line[off:], '[')
+		if j < 0 {
+			return -1
+		}
+		off += j
+		if strings.HasPrefix(line[off+1:], "vite] ") {
+			return off
+		}
+		off++
 	}
 }

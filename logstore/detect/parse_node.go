@@ -107,7 +107,7 @@ func (p *nodeParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 		}
 		p.console = 0
 	}
-	if t := strings.TrimLeft(line, " \t"); t != "" && (t[0] == 'c' || t[0] == 's') && !p.inError && p.hdrState == 0 {
+	if c := firstNonBlank(line); (c == 'c' || c == 's') && !p.inError && p.hdrState == 0 {
 		// Taken for the console headers only (gateNode); idle, such a
 		// line is nothing else to this parser.
 		return false
@@ -189,7 +189,29 @@ func nodeMaybeError(line string) bool {
 	if i == len(line) || line[i] < 'A' || line[i] > 'Z' || len(line) > 4096 {
 		return false
 	}
-	return strings.Contains(line, "Error") || strings.Contains(line, "Exception")
+	// "Error" or "Exception" somewhere: one search for their 'E'.
+	for rest := line[i:]; ; {
+		j := strings.IndexByte(rest, 'E')
+		if j < 0 {
+			return false
+		}
+		rest = rest[j:]
+		if strings.HasPrefix(rest, "Error") || strings.HasPrefix(rest, "Exception") {
+			return true
+		}
+		rest = rest[1:]
+	}
+}
+
+// firstNonBlank is the first byte of line that is not a space or a tab, 0
+// for a blank line.
+func firstNonBlank(line string) byte {
+	for i := 0; i < len(line); i++ {
+		if c := line[i]; c != ' ' && c != '\t' {
+			return c
+		}
+	}
+	return 0
 }
 
 func (p *nodeParser) start(line string, out *Output) bool {
