@@ -18,7 +18,7 @@ import (
 // contains "rr" or "arn" in some case: a SWAR scan for those lets most
 // lines out after one pass, and only the rest get the exact search.
 func wordLevel(s string) detect.Level {
-	if !mayHaveLevelWord(s) {
+	if level, _ := scanLine(s); !level {
 		return detect.LevelInfo
 	}
 	return wordLevelExact(s)
@@ -35,48 +35,12 @@ func wordLevelExact(s string) detect.Level {
 	return detect.LevelInfo
 }
 
-// mayHaveLevelWord reports whether s contains "rr" or "arn" in any ASCII
-// case, eight bytes per step (SWAR): every level word contains one of them,
-// and most lines contain neither, so they skip the exact search.
-func mayHaveLevelWord(s string) bool {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-		lower = 0x2020202020202020
-		rs    = 'r' * ones
-		as    = 'a' * ones
-		ns    = 'n' * ones
-	)
-	// A read-only byte view of s, so the loads below compile to single
-	// 8-byte loads.
-	b := unsafe.Slice(unsafe.StringData(s), len(s))
-	i := 0
-	for ; i+10 <= len(b); i += 8 {
-		w0 := binary.LittleEndian.Uint64(b[i:]) | lower
-		w1 := binary.LittleEndian.Uint64(b[i+1:]) | lower
-		w2 := binary.LittleEndian.Uint64(b[i+2:]) | lower
-		r1 := w1 ^ rs
-		rr := (w0 ^ rs) | r1
-		arn := (w0 ^ as) | r1 | (w2 ^ ns)
-		// A zero byte in rr or arn marks a match (the classic
-		// has-zero-byte test; its rare false positives only cost the
-		// exact search).
-		if ((rr-ones)&^rr|(arn-ones)&^arn)&highs != 0 {
-			return true
-		}
-	}
-	for ; i+1 < len(s); i++ {
-		a, b := s[i]|0x20, s[i+1]|0x20
-		if b == 'r' && (a == 'r' || a == 'a' && i+2 < len(s) && s[i+2]|0x20 == 'n') {
-			return true
-		}
-	}
-	return false
-}
-
-// scanLine is mayHaveLevelWord and a search for "://" (a URL, see
-// findURLs) in one pass: each line of output gets both. Either answer may
-// be a false positive, never a false negative.
+// scanLine reports whether s may contain a level word, that is "rr" or
+// "arn" in any ASCII case (every level word contains one of them, and most
+// lines neither), and whether it may contain "://" (a URL, see findURLs):
+// one pass, eight bytes per step (SWAR), for every line of output. Either
+// answer may be a false positive (the exact searches follow), never a
+// false negative.
 func scanLine(s string) (level, url bool) {
 	const (
 		ones    = 0x0101010101010101
