@@ -93,49 +93,41 @@ func TestCharColumn(t *testing.T) {
 	}
 }
 
-// rollup names only the importer of a module it cannot resolve: the problem
-// goes to the import (captured from rollup 4).
+// rollup names only the importer of a module it cannot resolve (vite 5
+// prints it with a "file:" line): the problem goes to the import (captured
+// from rollup 4 and vite 5).
 func TestUnresolvedImportIsPlacedAtTheImport(t *testing.T) {
-	src := "import { helper } from \"./parts/helper.js\";\nimport { nope } from \"./parts/other.js\";\nconsole.log(helper(), nope);\n"
-	env := Env{Dir: "/ws", Roots: []string{"/ws"},
-		Exists:   func(abs string) bool { return abs == "/ws/src/main.js" },
-		ReadFile: func(string) ([]byte, error) { return []byte(src), nil }}
-	d := NewDetector(env, BuiltinParsers())
-	var got []Problem
-	for _, l := range []string{
-		"src/main.js → dist/bundle.js...",
-		`[!] RollupError: Could not resolve "./parts/other.js" from "src/main.js"`,
-		"src/main.js",
-		"    at getRollupError (/ws/node_modules/rollup/dist/shared/parseAst.js:326:41)",
-		"",
+	for _, c := range []struct {
+		name, src string
+		lines     []string
+		line, col int
+	}{
+		{"rollup", "import { helper } from \"./parts/helper.js\";\nimport { nope } from \"./parts/other.js\";\nconsole.log(helper(), nope);\n", []string{
+			"src/main.js → dist/bundle.js...",
+			`[!] RollupError: Could not resolve "./parts/other.js" from "src/main.js"`,
+			"src/main.js",
+			"    at getRollupError (/ws/node_modules/rollup/dist/shared/parseAst.js:326:41)",
+			"",
+		}, 2, 22},
+		{"vite", "import './style.css';\nimport { x } from \"./missing-mod\";\nconsole.log(x);\n", []string{
+			"x Build failed in 68ms",
+			"error during build:",
+			`Could not resolve "./missing-mod" from "src/main.js"`,
+			"file: /ws/src/main.js",
+			"    at getRollupError (file:///ws/node_modules/rollup/dist/es/shared/parseAst.js:355:41)",
+		}, 2, 19},
 	} {
-		got = append(got, d.Feed(l).Problems...)
-	}
-	got = append(got, d.Flush().Problems...)
-	if len(got) != 1 || got[0].File != "/ws/src/main.js" || got[0].Line != 2 || got[0].Column != 22 {
-		t.Fatalf("problems %+v, want one at src/main.js:2:22", got)
-	}
-}
-
-// vite 5 prints rollup's unresolved import with a "file:" line.
-func TestViteUnresolvedImportIsPlacedAtTheImport(t *testing.T) {
-	src := "import './style.css';\nimport { x } from \"./missing-mod\";\nconsole.log(x);\n"
-	env := Env{Dir: "/ws", Roots: []string{"/ws"},
-		Exists:   func(abs string) bool { return abs == "/ws/src/main.js" },
-		ReadFile: func(string) ([]byte, error) { return []byte(src), nil }}
-	d := NewDetector(env, BuiltinParsers())
-	var got []Problem
-	for _, l := range []string{
-		"x Build failed in 68ms",
-		"error during build:",
-		`Could not resolve "./missing-mod" from "src/main.js"`,
-		"file: /ws/src/main.js",
-		"    at getRollupError (file:///ws/node_modules/rollup/dist/es/shared/parseAst.js:355:41)",
-	} {
-		got = append(got, d.Feed(l).Problems...)
-	}
-	got = append(got, d.Flush().Problems...)
-	if len(got) != 1 || got[0].Line != 2 || got[0].Column != 19 {
-		t.Fatalf("problems %+v, want one at src/main.js:2:19", got)
+		env := Env{Dir: "/ws", Roots: []string{"/ws"},
+			Exists:   func(abs string) bool { return abs == "/ws/src/main.js" },
+			ReadFile: func(string) ([]byte, error) { return []byte(c.src), nil }}
+		d := NewDetector(env, BuiltinParsers())
+		var got []Problem
+		for _, l := range c.lines {
+			got = append(got, d.Feed(l).Problems...)
+		}
+		got = append(got, d.Flush().Problems...)
+		if len(got) != 1 || got[0].File != "/ws/src/main.js" || got[0].Line != c.line || got[0].Column != c.col {
+			t.Fatalf("%s: problems %+v, want one at src/main.js:%d:%d", c.name, got, c.line, c.col)
+		}
 	}
 }
