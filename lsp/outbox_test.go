@@ -102,7 +102,12 @@ func TestOutboxBoundsAndCoalescesWhileTheClientStalls(t *testing.T) {
 	}
 
 	close(peer.open)
-	peer.waitFor(t, "every queued message", func(ms []outMsg) bool { return o.stats().Queued == 0 && len(ms) > 0 })
+	// Queued drops when the writer takes a message, before the peer has
+	// it: wait until the peer holds every message taken.
+	peer.waitFor(t, "every queued message", func(ms []outMsg) bool {
+		st := o.stats()
+		return st.Queued == 0 && len(ms) > 0 && uint64(len(ms)) == st.Sent
+	})
 	ms := peer.messages()
 	var lastProcs, sameTS string
 	uris := map[string]bool{}
