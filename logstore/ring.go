@@ -1,6 +1,10 @@
 package logstore
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/brummer-dev/brummer/logstore/detect"
+)
 
 // entryOverhead approximates what one stored entry costs besides its text:
 // the Entry, its slot in the ring and its sequence number in the
@@ -10,19 +14,32 @@ const entryOverhead = 96
 
 // slot is one place in the ring, holding its entry: storing a batch copies
 // it in and allocates nothing (an array per batch, with its pointers, was
-// the largest cost of storing a line, in allocation and in GC). A cleared
-// entry leaves its slot empty (dead) until the ring overwrites it: removing
-// from the middle of a ring would cost a copy of everything after it.
+// the largest cost of storing a line, in allocation and in GC). The slot is
+// the entry without what the ring knows already (its Seq from its place,
+// its process as an index into ring.procs), 32 bytes with one pointer:
+// storing a line touches half a cache line and the collector scans one
+// word per line. A cleared entry leaves its slot empty (dead) until the
+// ring overwrites it: removing from the middle of a ring would cost a copy
+// of everything after it.
 type slot struct {
-	e Entry
-	// q is the entry's process queue in byProc and size its entrySize:
-	// eviction needs nothing else.
-	q    *seqQueue
-	size int32
-	dead bool
+	text   string
+	time   int64
+	proc   uint32 // index in ring.procs (meaningless when dead)
+	stream Stream
+	level  detect.Level
+	dead   bool
 }
 
-func entrySize(e *Entry) int64 { return int64(len(e.Text)) + entryOverhead }
+func (s *slot) size() int64 { return int64(len(s.text)) + entryOverhead }
+
+// ringProc is one process with live entries: its id, shared by all of
+// them, and their sequence numbers in order.
+type ringProc struct {
+	id  string
+	idx uint32
+	in  bool // holds idx in ring.procs and its place in byProc
+	q   seqQueue
+}
 
 // ring holds entries with consecutive sequence numbers: the oldest slot has
 // seq first, the newest first+n-1, so a sequence number maps to its slot in
@@ -42,13 +59,16 @@ type ring struct {
 	dropped uint64
 	lastSeq uint64
 
-	// byProc lists each process's live entries in sequence order. Entries
-	// leave it from the front (overwritten) or all at once (cleared).
-	byProc map[string]*seqQueue
+	// byProc holds each process with live entries. Entries leave its queue
+	// from the front (overwritten) or all at once (cleared); an emptied
+	// process leaves byProc and gives its index in procs back to free.
+	byProc map[string]*ringProc
+	procs  []*ringProc
+	free   []uint32
 }
 
 func newRing(maxEntries int, maxBytes int64) *ring {
-	return &ring{max: maxEntries, maxBytes: maxBytes, first: 1, byProc: map[string]*seqQueue{}}
+	return &ring{max: maxEntries, maxBytes: maxBytes, first: 1, byProc: map[string]*ringProc{}}
 }
 
 func (r *ring) at(seq uint64) *slot {
@@ -59,6 +79,39 @@ func (r *ring) at(seq uint64) *slot {
 	return &r.buf[i]
 }
 
+// entry rebuilds the Entry of the live slot s at seq.
+func (r *ring) entry(seq uint64, s *slot) Entry {
+	return Entry{Seq: seq, Time: s.time, ProcessID: r.procs[s.proc].id, Text: s.text, Stream: s.stream, Level: s.level}
+}
+
+// attach gives p an index and its place in byProc.
+func (r *ring) attach(p *ringProc) {
+	if p.in {
+		return
+	}
+	if k := len(r.free); k > 0 {
+		p.idx = r.free[k-1]
+		r.free = r.free[:k-1]
+		r.procs[p.idx] = p
+	} else {
+		p.idx = uint32(len(r.procs))
+		r.procs = append(r.procs, p)
+	}
+	p.in = true
+	r.byProc[p.id] = p
+}
+
+// detach removes p, which has no live entries left.
+func (r *ring) detach(p *ringProc) {
+	if !p.in {
+		return
+	}
+	p.in = false
+	delete(r.byProc, p.id)
+	r.procs[p.idx] = nil
+	r.free = append(r.free, p.idx)
+}
+
 // pushBatch copies a batch of one process's entries into the ring,
 // assigning their Seq (in entries too), and evicts the oldest entries that
 // no longer fit.
@@ -67,9 +120,9 @@ func (r *ring) pushBatch(entries []Entry) {
 		return
 	}
 	id := entries[0].ProcessID
-	q := r.byProc[id]
-	if q == nil {
-		q = &seqQueue{}
+	p := r.byProc[id]
+	if p == nil {
+		p = &ringProc{id: id}
 	}
 	for i := range entries {
 		e := &entries[i]
@@ -79,22 +132,20 @@ func (r *ring) pushBatch(entries []Entry) {
 		if r.n == len(r.buf) {
 			r.grow()
 		}
+		// New, or emptied (and detached) by the evictions above.
+		r.attach(p)
 		r.lastSeq = r.first + uint64(r.n)
 		e.Seq = r.lastSeq
 		j := r.start + r.n
 		if j >= len(r.buf) {
 			j -= len(r.buf)
 		}
-		size := entrySize(e)
-		r.buf[j] = slot{e: *e, q: q, size: int32(min(size, 1<<31-1))}
+		s := &r.buf[j]
+		*s = slot{text: e.Text, time: e.Time, proc: p.idx, stream: e.Stream, level: e.Level}
 		r.n++
 		r.live++
-		r.bytes += size
-		if q.len() == 0 {
-			// New, or emptied (and removed) by the evictions above.
-			r.byProc[id] = q
-		}
-		q.push(e.Seq)
+		r.bytes += s.size()
+		p.q.push(e.Seq)
 		// Keep at least the newest entry even when it alone exceeds maxBytes.
 		for r.bytes > r.maxBytes && r.n > 1 {
 			r.evictOldest()
@@ -124,10 +175,11 @@ func (r *ring) evictOldest() {
 	if !s.dead {
 		r.dropped++
 		r.live--
-		r.bytes -= int64(s.size)
-		s.q.popFront()
-		if s.q.len() == 0 {
-			delete(r.byProc, s.e.ProcessID)
+		r.bytes -= s.size()
+		p := r.procs[s.proc]
+		p.q.popFront()
+		if p.q.len() == 0 {
+			r.detach(p)
 		}
 	}
 	*s = slot{}
@@ -154,17 +206,18 @@ func (r *ring) setLimits(maxEntries int, maxBytes int64) {
 // clearProc drops the live entries of one process. Their slots stay (dead)
 // until overwritten, so sequence numbers keep mapping to slots.
 func (r *ring) clearProc(id string) {
-	q := r.byProc[id]
-	if q == nil {
+	p := r.byProc[id]
+	if p == nil {
 		return
 	}
-	for _, seq := range q.seqs[q.head:] {
+	for _, seq := range p.q.seqs[p.q.head:] {
 		s := r.at(seq)
 		r.live--
-		r.bytes -= int64(s.size)
+		r.bytes -= s.size()
 		*s = slot{dead: true}
 	}
-	delete(r.byProc, id)
+	p.q = seqQueue{}
+	r.detach(p)
 }
 
 // clearAll drops every entry; sequence numbers continue where they were.
@@ -172,7 +225,8 @@ func (r *ring) clearAll() {
 	clear(r.buf)
 	r.start, r.n, r.live, r.bytes = 0, 0, 0, 0
 	r.first = r.lastSeq + 1
-	r.byProc = map[string]*seqQueue{}
+	r.byProc = map[string]*ringProc{}
+	r.procs, r.free = nil, nil
 }
 
 // copyAfter appends to dst the live entries with seq > after, oldest
@@ -181,15 +235,15 @@ func (r *ring) clearAll() {
 // entries may follow.
 func (r *ring) copyAfter(dst []Entry, proc string, after uint64, budget int) ([]Entry, uint64, bool) {
 	if proc != "" {
-		q := r.byProc[proc]
-		if q == nil {
+		p := r.byProc[proc]
+		if p == nil {
 			return dst, after, false
 		}
-		seqs := q.seqs[q.head:]
+		seqs := p.q.seqs[p.q.head:]
 		i := sort.Search(len(seqs), func(i int) bool { return seqs[i] > after })
 		end := min(len(seqs), i+budget)
 		for _, seq := range seqs[i:end] {
-			dst = append(dst, r.at(seq).e)
+			dst = append(dst, r.entry(seq, r.at(seq)))
 		}
 		if end > i {
 			after = seqs[end-1]
@@ -201,7 +255,7 @@ func (r *ring) copyAfter(dst []Entry, proc string, after uint64, budget int) ([]
 	for ; seq < last && budget > 0; seq++ {
 		budget--
 		if s := r.at(seq); !s.dead {
-			dst = append(dst, s.e)
+			dst = append(dst, r.entry(seq, s))
 		}
 	}
 	return dst, seq - 1, seq < last
@@ -212,16 +266,16 @@ func (r *ring) copyAfter(dst []Entry, proc string, after uint64, budget int) ([]
 // (the smallest seq visited) and whether older entries may follow.
 func (r *ring) copyBefore(dst []Entry, proc string, after, before uint64, budget int) ([]Entry, uint64, bool) {
 	if proc != "" {
-		q := r.byProc[proc]
-		if q == nil {
+		p := r.byProc[proc]
+		if p == nil {
 			return dst, before, false
 		}
-		seqs := q.seqs[q.head:]
+		seqs := p.q.seqs[p.q.head:]
 		lo := sort.Search(len(seqs), func(i int) bool { return seqs[i] > after })
 		hi := sort.Search(len(seqs), func(i int) bool { return seqs[i] >= before })
 		from := max(lo, hi-budget)
 		for _, seq := range seqs[from:hi] {
-			dst = append(dst, r.at(seq).e)
+			dst = append(dst, r.entry(seq, r.at(seq)))
 		}
 		if hi > from {
 			before = seqs[from]
@@ -240,7 +294,7 @@ func (r *ring) copyBefore(dst []Entry, proc string, after, before uint64, budget
 	}
 	for seq := from; seq < hi; seq++ {
 		if s := r.at(seq); !s.dead {
-			dst = append(dst, s.e)
+			dst = append(dst, r.entry(seq, s))
 		}
 	}
 	return dst, from, from > lo
@@ -276,9 +330,13 @@ func (r *ring) copyRange(dst []Entry, proc string, from, to uint64, max int) []E
 	if max > 0 && to >= from && to-from+1 > uint64(max) {
 		from = to - uint64(max) + 1
 	}
+	p := r.byProc[proc]
+	if p == nil {
+		return dst
+	}
 	for seq := from; seq <= to && seq < last; seq++ {
-		if s := r.at(seq); !s.dead && s.e.ProcessID == proc {
-			dst = append(dst, s.e)
+		if s := r.at(seq); !s.dead && s.proc == p.idx {
+			dst = append(dst, r.entry(seq, s))
 		}
 	}
 	return dst

@@ -147,3 +147,33 @@ func TestClear(t *testing.T) {
 	require.Len(t, res.Entries, 1)
 	assert.Equal(t, uint64(32), res.Entries[0].Seq)
 }
+
+// Processes come and go (each restart is a new id): a process whose
+// entries were all overwritten gives its slot in the ring's process table
+// back, and every entry keeps naming its own process.
+func TestRingReusesProcessSlots(t *testing.T) {
+	s := newTestStore(t, Config{MaxEntries: 50}, nil)
+	for i := range 200 {
+		id := fmt.Sprintf("web#%d", i)
+		s.Append(id, Stdout, numbered(id+" ", 0, 20))
+		if i%3 == 0 {
+			s.Clear(fmt.Sprintf("web#%d", i))
+		}
+		s.mu.Lock()
+		procs := len(s.ring.procs)
+		s.mu.Unlock()
+		assert.LessOrEqual(t, procs, 5, "at most 3 processes fit in 50 entries, plus the one being stored")
+
+		res, err := s.Query(Query{Limit: 50})
+		require.NoError(t, err)
+		for _, e := range res.Entries {
+			require.True(t, strings.HasPrefix(e.Text, e.ProcessID+" "), "entry %d %q names process %q", e.Seq, e.Text, e.ProcessID)
+		}
+		for j := max(0, i-3); j <= i; j++ {
+			pid := fmt.Sprintf("web#%d", j)
+			for _, e := range s.Range(pid, 1, s.Stats().LastSeq, 0) {
+				require.Equal(t, pid, e.ProcessID)
+			}
+		}
+	}
+}
