@@ -19,7 +19,7 @@ const gateMaxParsers = 64
 // golden and fuzz input).
 
 // gateFeature is a property of a line beyond its first byte.
-type gateFeature uint8
+type gateFeature uint16
 
 const (
 	gateEndDot     gateFeature = 1 << iota // last byte '.'
@@ -30,6 +30,7 @@ const (
 	gateComma                              // ',' anywhere
 	gateEndColon                           // last byte ':' or ','
 	gateStrictLoc                          // "path:line[:col]:" as the first token (natSplitLoc strict)
+	gateErrWord                            // "Error" or "Exception" anywhere
 
 	gateCheap = gateEndDot | gateEndClose | gateEndColon
 )
@@ -39,7 +40,11 @@ const (
 // features of which any one suffices.
 type gateInterest struct {
 	first [4]uint64
-	any   gateFeature
+	// bracket is a set of bytes after a leading '[': dev servers and
+	// process runners tag their lines ("[vite]", "[0]", "[api]"), and a
+	// parser that wants "[nodemon]" or "[!]" need not see all of those.
+	bracket [4]uint64
+	any     gateFeature
 }
 
 // gateFirst builds an interest in lines whose first non-blank byte is one
@@ -53,6 +58,16 @@ func gateFirst(chars string, fold bool) gateInterest {
 			c ^= 0x20
 			g.first[c>>6] |= 1 << (c & 63)
 		}
+	}
+	return g
+}
+
+// afterBracket adds lines starting with '[' (after blanks) and then one
+// of chars.
+func (g gateInterest) afterBracket(chars string) gateInterest {
+	for i := 0; i < len(chars); i++ {
+		c := chars[i]
+		g.bracket[c>>6] |= 1 << (c & 63)
 	}
 	return g
 }
@@ -82,15 +97,19 @@ type gatedParser interface {
 type gateLine struct {
 	line     string
 	first    int // first non-blank byte, -1 for a blank line
+	next     int // the byte after first, -1 at the end of the line
 	feat     gateFeature
 	computed bool // feat has the costly features too (tests)
 }
 
 func (l *gateLine) init(line string) {
-	l.line, l.first, l.feat, l.computed = line, -1, 0, false
+	l.line, l.first, l.next, l.feat, l.computed = line, -1, -1, 0, false
 	for i := 0; i < len(line); i++ {
 		if c := line[i]; c != ' ' && c != '\t' {
 			l.first = int(c)
+			if i+1 < len(line) {
+				l.next = int(line[i+1])
+			}
 			break
 		}
 	}
@@ -127,6 +146,9 @@ func gateScan(s string, need gateFeature) gateFeature {
 	if need&gateComma != 0 && strings.IndexByte(s, ',') >= 0 {
 		f |= gateComma
 	}
+	if need&gateErrWord != 0 && hasErrorWord(s) {
+		f |= gateErrWord
+	}
 	return f
 }
 
@@ -148,7 +170,8 @@ func gateFollowedByDigit(s string, c byte) bool {
 type gateTable struct {
 	gated   []gatedParser // nil for an ungated parser
 	byFirst [256]uint64   // parsers interested in a first non-blank byte
-	byFeat  [8]uint64     // parsers interested in a feature bit
+	byBrack [256]uint64   // parsers interested in a byte after a leading '['
+	byFeat  [16]uint64    // parsers interested in a feature bit
 	always  uint64        // ungated parsers
 	busy    uint64        // gated parsers busy after what they last saw
 	costly  uint64        // parsers with interests in costly features
@@ -173,8 +196,11 @@ func (t *gateTable) init(parsers []Parser) {
 			if in.first[c>>6]&(1<<(c&63)) != 0 {
 				t.byFirst[c] |= bit
 			}
+			if in.bracket[c>>6]&(1<<(c&63)) != 0 {
+				t.byBrack[c] |= bit
+			}
 		}
-		for f := 0; f < 8; f++ {
+		for f := 0; f < 16; f++ {
 			if in.any&(1<<f) != 0 {
 				t.byFeat[f] |= bit
 			}
@@ -206,6 +232,9 @@ func (t *gateTable) want(line string) uint64 {
 	l.init(line)
 	if l.first >= 0 {
 		m |= t.byFirst[l.first]
+		if l.first == '[' && l.next >= 0 {
+			m |= t.byBrack[l.next]
+		}
 	}
 	m |= t.feat(l.feat)
 	if c := t.costly &^ m; c != 0 && len(line) > 1 {
@@ -222,7 +251,7 @@ func (t *gateTable) want(line string) uint64 {
 func (t *gateTable) feat(f gateFeature) uint64 {
 	var m uint64
 	for ; f != 0; f &= f - 1 {
-		m |= t.byFeat[bits.TrailingZeros8(uint8(f))]
+		m |= t.byFeat[bits.TrailingZeros16(uint16(f))]
 	}
 	return m
 }

@@ -10,14 +10,18 @@ var (
 	// "/abs/file" headers, "✖ 5 problems", compact (", col ") and unix rows,
 	// the json formatter's "[{" line.
 	// (unix rows end with ']').
-	gateEslint  = gateFirst("/[", false).nonASCII().with(gateEndClose | gateComma)
+	gateEslint  = gateFirst("/", false).afterBracket("{").nonASCII().with(gateEndClose | gateComma)
 	gateVitest  = gateFirst("RDFPT", false).nonASCII()
 	gateJest    = gateFirst("FPTSRD", false).nonASCII()
-	gateVite    = gateFirst("eBTEb", false).with(gateBracket) // and rolldown's "[CODE] msg", "Build failed with 2 errors:", "build started..."
-	gateEsbuild = gateFirst("[X>123456789", false).nonASCII().with(gateColonDigit)
-	gateRollup  = gateFirst("[b", false).with(gateEndDot)
+	gateVite    = gateFirst("eBTEb", false).with(gateBracket)                                       // and rolldown's "[CODE] msg", "Build failed with 2 errors:", "build started..."
+	gateEsbuild = gateFirst("X>123456789", false).afterBracket("w").nonASCII().with(gateColonDigit) // "[watch] build ..."
+	gateRollup  = gateFirst("b", false).afterBracket("!").with(gateEndDot)
 	gateWebpack = gateFirst("EWwac<", false)
-	gateNode    = gateFirst("ABCDEFGHIJKLMNOPQRSTUVWXYZ[/fcs", false) // c, s: test runners' console sections
+	// Idle, node takes error lines ("XError: ..." with a capital first),
+	// cycles ("[nodemon] ...", "Restarting '...'"), "/path:line" and
+	// "file://...:line" headers, and test runners' console sections
+	// ("  console.log", "stderr | ...").
+	gateNode    = gateFirst("R/fcs", false).afterBracket("n").with(gateErrWord)
 	gateGopanic = gateFirst("pf", false)
 	// The rule of '=' before "WARNING: DATA RACE".
 	gateGorace = gateFirst("=", false)

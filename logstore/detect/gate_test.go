@@ -195,6 +195,9 @@ func (l *gateLine) wants(g *gateInterest) bool {
 	if l.first >= 0 && g.first[l.first>>6]&(1<<(l.first&63)) != 0 || g.any&l.feat != 0 {
 		return true
 	}
+	if l.first == '[' && l.next >= 0 && g.bracket[l.next>>6]&(1<<(l.next&63)) != 0 {
+		return true
+	}
 	if g.any&^gateCheap == 0 {
 		return false
 	}
@@ -213,6 +216,14 @@ func TestGateLine(t *testing.T) {
 		want bool
 	}{
 		{"", gateFirst("abc", false).with(gateColonDigit | gateEndDot), false},
+		{"[nodemon] restarting due to changes...", gateFirst("R", false).afterBracket("n"), true},
+		{"  [nodemon] restarting due to changes...", gateFirst("R", false).afterBracket("n"), true},
+		{"[vite] hmr update /src/App.tsx", gateFirst("R", false).afterBracket("n!"), false},
+		{"[", gateFirst("R", false).afterBracket("n!"), false},
+		{"[!] Error: Could not resolve", gateFirst("[", false), true},
+		{"    TypeError: x is not a function", gateFirst("R", false).with(gateErrWord), true},
+		{"Unhandled Exception in worker", gateFirst("R", false).with(gateErrWord), true},
+		{"GET /api/Errands 200 EXCEPTIONAL", gateFirst("R", false).with(gateErrWord), false},
 		{"  \tpanic: x", gateFirst("p", false), true},
 		{"Panic: x", gateFirst("p", false), false},
 		{"Panic: x", gateFirst("p", true), true},

@@ -189,8 +189,13 @@ func nodeMaybeError(line string) bool {
 	if i == len(line) || line[i] < 'A' || line[i] > 'Z' || len(line) > 4096 {
 		return false
 	}
-	// "Error" or "Exception" somewhere: one search for their 'E'.
-	for rest := line[i:]; ; {
+	return hasErrorWord(line[i:])
+}
+
+// hasErrorWord reports whether "Error" or "Exception" occurs in s: one
+// search for their 'E'.
+func hasErrorWord(s string) bool {
+	for rest := s; ; {
 		j := strings.IndexByte(rest, 'E')
 		if j < 0 {
 			return false
