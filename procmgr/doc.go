@@ -23,10 +23,14 @@
 // of each read to the Sink as one batch. Readers wait on nothing but the
 // read (and, when a program writes line by line at a high rate, a quarter
 // of a millisecond between small reads so that a batch holds many lines):
-// the Sink must not block.
+// the Sink must not block. On Linux the read end of each pipe is read
+// with poll(2), outside Go's netpoller, so that the child's writes wake
+// no one while the reader gathers (see outputPipe); the child's end stays
+// blocking. The package's only lock besides the process map's guards a
+// pipe's close against its read.
 //
 // Concurrency: status, pid, exit code and times are atomics; the process
-// map is under one RWMutex, the package's only lock. ProcessChanged is
+// map is under one RWMutex. ProcessChanged is
 // published on every status change, outside the lock; a process's events
 // come from one goroutine at a time, in order. Every goroutine belongs to a
 // process and ends with it; Close stops all processes and waits for them.

@@ -2,7 +2,7 @@ package procmgr
 
 import (
 	"bytes"
-	"os"
+	"io"
 	"sync"
 	"time"
 	"unsafe"
@@ -80,9 +80,16 @@ func (r *lineReader) release() {
 	}
 }
 
+// outputReader is the read end of a child's output pipe. Close ends a
+// Read in progress (the manager's way out when a descendant it cannot
+// reach holds the pipe open) and may be called more than once.
+type outputReader interface {
+	io.ReadCloser
+}
+
 // run reads f until EOF (or until f is closed) and hands every batch to the
 // sink. It never waits on anything but the read.
-func (r *lineReader) run(f *os.File) {
+func (r *lineReader) run(f io.Reader) {
 	bufp := readBufs.Get().(*[]byte)
 	defer readBufs.Put(bufp)
 	defer r.release()

@@ -118,11 +118,11 @@ func (m *Manager) Start(ctx context.Context, spec Spec) (Snapshot, error) {
 	if err != nil {
 		return m.failStart(p, err)
 	}
-	outR, outW, err := os.Pipe()
+	outR, outW, err := outputPipe()
 	if err != nil {
 		return m.failStart(p, err)
 	}
-	errR, errW, err := os.Pipe()
+	errR, errW, err := outputPipe()
 	if err != nil {
 		outR.Close()
 		outW.Close()
@@ -147,11 +147,11 @@ func (m *Manager) Start(ctx context.Context, spec Spec) (Snapshot, error) {
 	readers := &sync.WaitGroup{}
 	readers.Add(2)
 	for _, s := range []struct {
-		f  *os.File
+		f  outputReader
 		st Stream
 	}{{outR, Stdout}, {errR, Stderr}} {
 		r := newLineReader(p.id, s.st, m.sink, m.cfg.MaxLineBytes)
-		go func(f *os.File) {
+		go func(f outputReader) {
 			defer readers.Done()
 			r.run(f)
 		}(s.f)

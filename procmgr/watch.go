@@ -1,7 +1,6 @@
 package procmgr
 
 import (
-	"os"
 	"sync"
 	"time"
 
@@ -16,7 +15,7 @@ const drainTimeout = 2 * time.Second
 // watch owns a running process until its end: it serves the stop request,
 // makes sure the whole tree is gone, waits for the output, and records the
 // final status. Only then is done closed.
-func (m *Manager) watch(p *proc, c *child, readers *sync.WaitGroup, outR, errR *os.File) {
+func (m *Manager) watch(p *proc, c *child, readers *sync.WaitGroup, outR, errR outputReader) {
 	defer m.wg.Done()
 	exited := make(chan int, 1)
 	go func() { exited <- c.wait() }()
