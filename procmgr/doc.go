@@ -26,11 +26,11 @@
 // the Sink must not block. On Linux the read end of each pipe is read
 // with poll(2), outside Go's netpoller, so that the child's writes wake
 // no one while the reader gathers (see outputPipe); the child's end stays
-// blocking. The package's only lock besides the process map's guards a
-// pipe's close against its read.
+// blocking.
 //
 // Concurrency: status, pid, exit code and times are atomics; the process
-// map is under one RWMutex. ProcessChanged is
+// map is under one RWMutex; each output pipe has a mutex that orders its
+// Close against its Read. ProcessChanged is
 // published on every status change, outside the lock; a process's events
 // come from one goroutine at a time, in order. Every goroutine belongs to a
 // process and ends with it; Close stops all processes and waits for them.
