@@ -30,8 +30,8 @@
 //
 // Concurrency: status, pid, exit code and times are atomics; the process
 // map is under one RWMutex; each output pipe has a mutex that orders its
-// Close against its Read. ProcessChanged is
-// published on every status change, outside the lock; a process's events
-// come from one goroutine at a time, in order. Every goroutine belongs to a
+// Close against its Read. ProcessChanged is published on every status
+// change, outside the map's lock; a process's events come from one
+// goroutine at a time, in order. Every goroutine belongs to a
 // process and ends with it; Close stops all processes and waits for them.
 package procmgr
