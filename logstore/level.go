@@ -54,6 +54,8 @@ func scanLine(s string) (level, url bool) {
 	)
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	i := 0
+	// The zero-byte test of each step is accumulated, without a branch.
+	var lv, ur uint64
 	for ; i+10 <= len(b); i += 8 {
 		w0 := binary.LittleEndian.Uint64(b[i:]) | lower
 		w1 := binary.LittleEndian.Uint64(b[i+1:]) | lower
@@ -62,12 +64,10 @@ func scanLine(s string) (level, url bool) {
 		rr := (w0 ^ rs) | r1
 		arn := (w0 ^ as) | r1 | (w2 ^ ns)
 		u := (w0 ^ colons) | (w1 ^ slashes) | (w2 ^ slashes)
-		level = level || ((rr-ones)&^rr|(arn-ones)&^arn)&highs != 0
-		url = url || ((u-ones)&^u)&highs != 0
-		if level && url {
-			return
-		}
+		lv |= (rr-ones)&^rr | (arn-ones)&^arn
+		ur |= (u - ones) &^ u
 	}
+	level, url = lv&highs != 0, ur&highs != 0
 	for ; i+1 < len(s); i++ {
 		a, c := s[i]|0x20, s[i+1]|0x20
 		if c == 'r' && (a == 'r' || a == 'a' && i+2 < len(s) && s[i+2]|0x20 == 'n') {

@@ -73,7 +73,12 @@ func BenchmarkStalledClientBinary(b *testing.B) {
 				piped := readMillis(b, took)
 				os.Remove(took)
 
-				srv := exec.Command(bin, "lsp")
+				args := []string{"lsp"}
+				if prof := os.Getenv("BENCH_SERVER_PROFILE"); prof != "" {
+					// The server's CPU profile, for looking into a figure.
+					args = append(args, "--profile.cpu", prof+"."+sc.name)
+				}
+				srv := exec.Command(bin, args...)
 				if os.Getenv("BENCH_SERVER_STDERR") != "" {
 					srv.Stderr = os.Stderr // with GODEBUG=gctrace=1: the server's heap
 				}

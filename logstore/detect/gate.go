@@ -27,7 +27,7 @@ const (
 	gateColonDigit                         // ':' followed by a digit
 	gateParenDigit                         // '(' followed by a digit
 	gateBracket                            // '[' anywhere
-	gateComma                              // ',' anywhere
+	gateCommaCol                           // ", col " anywhere (eslint's compact rows)
 	gateEndColon                           // last byte ':' or ','
 	gateStrictLoc                          // "path:line[:col]:" as the first token (natSplitLoc strict)
 	gateErrWord                            // "Error" or "Exception" anywhere
@@ -143,8 +143,8 @@ func gateScan(s string, need gateFeature) gateFeature {
 	if need&gateBracket != 0 && strings.IndexByte(s, '[') >= 0 {
 		f |= gateBracket
 	}
-	if need&gateComma != 0 && strings.IndexByte(s, ',') >= 0 {
-		f |= gateComma
+	if need&gateCommaCol != 0 && strings.Contains(s, ", col ") {
+		f |= gateCommaCol
 	}
 	if need&gateErrWord != 0 && hasErrorWord(s) {
 		f |= gateErrWord

@@ -10,7 +10,7 @@ var (
 	// "/abs/file" headers, "✖ 5 problems", compact (", col ") and unix rows,
 	// the json formatter's "[{" line.
 	// (unix rows end with ']').
-	gateEslint  = gateFirst("/", false).afterBracket("{").nonASCII().with(gateEndClose | gateComma)
+	gateEslint  = gateFirst("/", false).afterBracket("{").nonASCII().with(gateEndClose | gateCommaCol)
 	gateVitest  = gateFirst("RDFPT", false).nonASCII()
 	gateJest    = gateFirst("FPTSRD", false).nonASCII()
 	gateVite    = gateFirst("eBTEb", false).with(gateBracket)                                       // and rolldown's "[CODE] msg", "Build failed with 2 errors:", "build started..."

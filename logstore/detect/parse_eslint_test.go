@@ -11,8 +11,9 @@ func TestEslintScopedRulesAndFileLevelRows(t *testing.T) {
 		"",
 		"src/b.js: line 2, col 1, Warning - Unexpected console statement. (no-console)",
 		"src/c.js:4:2: Unexpected var. [Error/no-var]",
-		"✖ 3 problems (1 error, 2 warnings)")
-	if len(got) != 4 {
+		"src/d.js: line 1, col 5, Error - Parsing error: Unexpected token",
+		"✖ 4 problems (2 errors, 2 warnings)")
+	if len(got) != 5 {
 		t.Fatalf("got %+v", got)
 	}
 	want := []struct {
@@ -25,6 +26,7 @@ func TestEslintScopedRulesAndFileLevelRows(t *testing.T) {
 		{"/ws/src/a.ts", 13, 1, Warning, "react-hooks/exhaustive-deps", "Missing dependency: 'y'"},
 		{"/ws/src/b.js", 2, 1, Warning, "no-console", "Unexpected console statement."},
 		{"/ws/src/c.js", 4, 2, Error, "no-var", "Unexpected var."},
+		{"/ws/src/d.js", 1, 5, Error, "", "Parsing error: Unexpected token"},
 	}
 	for i, w := range want {
 		p := got[i].Problem
