@@ -113,7 +113,7 @@ func BenchmarkAppend(b *testing.B) {
 			var seen atomic.Int64
 			defer bus.Subscribe(TopicLinesAppended, func(e eventbus.Event) {
 				la := e.Payload.(LinesAppended)
-				seen.Add(int64(la.To - la.From + 1))
+				seen.Add(int64(la.Count))
 			})()
 			s := New(Config{}, bus, nil)
 			defer s.Close()

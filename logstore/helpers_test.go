@@ -88,7 +88,7 @@ func describe(evs []eventbus.Event) string {
 		case URLDetected:
 			b.WriteString("(" + p.URL + ")")
 		case LinesAppended:
-			b.WriteString("(" + strconv.Itoa(int(p.To-p.From+1)) + ")")
+			b.WriteString("(" + strconv.Itoa(p.Count) + ")")
 		}
 		b.WriteString(" ")
 	}
@@ -103,6 +103,18 @@ func ofTopic(evs []eventbus.Event, topic eventbus.Topic) []eventbus.Event {
 		}
 	}
 	return out
+}
+
+// linesCount sums the lines announced by LinesAppended events (of one
+// process, or of all for "").
+func linesCount(evs []eventbus.Event, id string) int {
+	n := 0
+	for _, e := range ofTopic(evs, TopicLinesAppended) {
+		if la := e.Payload.(LinesAppended); id == "" || la.ProcessID == id {
+			n += la.Count
+		}
+	}
+	return n
 }
 
 // lastProblems returns the payload of the last ProblemsChanged of a process.

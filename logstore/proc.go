@@ -29,6 +29,14 @@ type proc struct {
 	urlBuf     []string
 	batch      []Entry // reused by append (guarded by mu)
 
+	// Lines stored and not yet announced (LinesAppended), and when the
+	// last announcement went out: see linesEvery.
+	linesFrom, linesTo uint64
+	linesN             int
+	linesAt            time.Time
+	linesTimer         *time.Timer
+	linesArmed         bool
+
 	// outbox holds derived events until they are published. Whoever finds
 	// it idle drains it, outside mu, so no lock is held while publishing and
 	// the order of one process's events is kept.
@@ -41,6 +49,14 @@ type proc struct {
 func newProc(s *Store, id string, env detect.Env) *proc {
 	return &proc{s: s, id: id, env: env, det: detect.NewDetector(env, s.newParsers())}
 }
+
+// linesEvery is how often, at most, a process's LinesAppended goes out:
+// each one wakes a bus worker and its subscribers, a thread wakeup that
+// cost a program printing as fast as it can a tenth of its ingest when it
+// came with every read. Lines that arrive sooner are announced together,
+// with the next event of their process or when linesEvery has passed; a
+// line after a pause is announced at once.
+const linesEvery = 2 * time.Millisecond
 
 // append runs detection over a batch, stores it and queues the events.
 func (p *proc) append(stream Stream, lines []Line) {
@@ -104,12 +120,62 @@ func (p *proc) append(stream Stream, lines []Line) {
 	}
 	clear(urls)
 	p.urlBuf = urls[:0]
-	events = append(events, p.event(TopicLinesAppended, eventbus.Low, LinesAppended{ProcessID: p.id, From: entries[0].Seq, To: entries[len(entries)-1].Seq}))
+	if p.linesN == 0 {
+		p.linesFrom = entries[0].Seq
+	}
+	p.linesTo = entries[len(entries)-1].Seq
+	p.linesN += len(entries)
+	if len(events) > 0 || now.Sub(p.linesAt) >= linesEvery || p.s.closed.Load() {
+		events = append(events, p.linesEventLocked(now))
+	} else {
+		p.armLinesLocked(now)
+	}
 	// Drop the buffer's strings: they are the ring's now.
 	clear(entries)
 	p.armLocked()
 	p.queueLocked(events)
 	p.mu.Unlock()
+}
+
+// linesEventLocked announces the lines stored since the last
+// announcement; linesN > 0.
+func (p *proc) linesEventLocked(now time.Time) eventbus.Event {
+	la := LinesAppended{ProcessID: p.id, From: p.linesFrom, To: p.linesTo, Count: p.linesN}
+	p.linesN, p.linesAt = 0, now
+	return p.event(TopicLinesAppended, eventbus.Low, la)
+}
+
+// armLinesLocked makes sure the pending lines are announced linesEvery
+// after the last announcement.
+func (p *proc) armLinesLocked(now time.Time) {
+	if p.linesArmed || p.s.closed.Load() {
+		return
+	}
+	p.linesArmed = true
+	d := linesEvery - now.Sub(p.linesAt)
+	if p.linesTimer == nil {
+		p.linesTimer = time.AfterFunc(d, p.onLinesDue)
+		return
+	}
+	p.linesTimer.Reset(d)
+}
+
+func (p *proc) onLinesDue() {
+	p.mu.Lock()
+	p.linesArmed = false
+	if p.linesN > 0 && !p.s.closed.Load() {
+		p.queueLocked([]eventbus.Event{p.linesEventLocked(time.Now())})
+	}
+	p.mu.Unlock()
+	p.drain()
+}
+
+// flushLinesLocked announces pending lines now (the process ended, its
+// log is cleared or its detection starts afresh).
+func (p *proc) flushLinesLocked() {
+	if p.linesN > 0 {
+		p.queueLocked([]eventbus.Event{p.linesEventLocked(time.Now())})
+	}
 }
 
 // flush ends the detector's pending blocks: on quiet time, or now because
@@ -122,6 +188,7 @@ func (p *proc) flush(ended bool) {
 			p.timer.Stop()
 		}
 		p.armed = false
+		p.flushLinesLocked()
 	} else {
 		p.armed = false
 		if p.s.closed.Load() {
@@ -149,6 +216,7 @@ func (p *proc) flush(ended bool) {
 func (p *proc) reset(urls bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.flushLinesLocked()
 	p.det = detect.NewDetector(p.env, p.s.newParsers())
 	p.dirty = false
 	clear(p.problems)

@@ -257,6 +257,9 @@ func (s *Store) Close() {
 		if p.timer != nil {
 			p.timer.Stop()
 		}
+		if p.linesTimer != nil {
+			p.linesTimer.Stop()
+		}
 		p.mu.Unlock()
 	}
 }

@@ -37,10 +37,11 @@ func TestProblemsFollowWatchCycles(t *testing.T) {
 			assert.Equal(t, "TS2322", final[0].Code)
 			assert.Equal(t, "Type 'string' is not assignable to type 'number'.", final[0].Message)
 
-			// Each batch's lines event comes last, and one key's events keep
-			// their order: once all of them arrived, everything did.
-			evs := rec.waitFor(t, "every batch", func(evs []eventbus.Event) bool {
-				return len(ofTopic(evs, TopicLinesAppended)) == (11+size-1)/size
+			// A batch's lines are announced after its other events, and one
+			// key's events keep their order: once every line was
+			// announced, everything arrived.
+			evs := rec.waitFor(t, "every line", func(evs []eventbus.Event) bool {
+				return linesCount(evs, "tsc") == 11
 			})
 			pc, _ := lastProblems(evs, "tsc")
 			assert.Equal(t, final, pc.Problems)
@@ -147,7 +148,7 @@ func TestClearProblemsKeepsLines(t *testing.T) {
 	s.Append("p", Stdout, lines("src/x.ts(1,2): error TS1005: ';' expected.", "", "http://localhost:4000/"))
 	assert.Len(t, s.Problems("p"), 1)
 	evs := rec.waitFor(t, "the second lines batch", func(evs []eventbus.Event) bool {
-		return len(ofTopic(evs, TopicLinesAppended)) == 2
+		return linesCount(evs, "p") == 6
 	})
 	assert.Len(t, ofTopic(evs, TopicURLDetected), 1)
 
@@ -301,4 +302,41 @@ func TestLinesAppendedRange(t *testing.T) {
 	s.Append("b", Stdout, lines("b2", "b3", "b4"))
 	assert.Equal(t, []string{"a3"}, texts(s.Range("a", first.From, first.To, 0)))
 	assert.Nil(t, s.Range("a", 5, 4, 0))
+}
+
+// Lines that come in fast are announced together, none twice or never:
+// the ranges of a process's LinesAppended follow each other and cover
+// every line, the last one without waiting for more output.
+func TestLinesAppendedCoalesceFastBatches(t *testing.T) {
+	bus, rec := newBus(t)
+	s := newTestStore(t, Config{MaxEntries: 10000}, bus)
+	for i := range 2000 {
+		s.Append("p", Stdout, lines(fmt.Sprint("line ", i)))
+		if i%10 == 0 {
+			s.Append("q", Stderr, lines("other"))
+		}
+	}
+	evs := rec.waitFor(t, "every line of p", func(evs []eventbus.Event) bool { return linesCount(evs, "p") == 2000 })
+	var next uint64
+	n := 0
+	for _, e := range ofTopic(evs, TopicLinesAppended) {
+		la := e.Payload.(LinesAppended)
+		if la.ProcessID != "p" {
+			continue
+		}
+		n++
+		require.Greater(t, la.From, next, "ranges overlap")
+		require.GreaterOrEqual(t, la.To, la.From)
+		got := s.Range("p", la.From, la.To, 0)
+		require.Len(t, got, la.Count, "Count is the process's lines in the range %d-%d", la.From, la.To)
+		next = la.To
+	}
+	assert.Equal(t, s.Stats().LastSeq, next, "the last line of p is the last stored")
+	assert.Less(t, n, 1000, "2000 batches in a burst came with %d announcements", n)
+
+	// After a pause, a line is announced on its own.
+	s.Append("p", Stdout, lines("after the pause"))
+	evs = rec.waitFor(t, "the line after the pause", func(evs []eventbus.Event) bool { return linesCount(evs, "p") == 2001 })
+	la := ofTopic(evs, TopicLinesAppended)[len(ofTopic(evs, TopicLinesAppended))-1].Payload.(LinesAppended)
+	assert.Equal(t, LinesAppended{ProcessID: "p", From: next + 1, To: next + 1, Count: 1}, la)
 }

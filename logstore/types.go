@@ -115,12 +115,15 @@ type CycleStarted struct {
 	ProcessID string
 }
 
-// LinesAppended says a batch of a process's lines was stored, with
-// sequence numbers From to To (inclusive); live log views read them with
-// Store.Range (the oldest may already be overwritten).
+// LinesAppended says Count lines of a process were stored, with sequence
+// numbers from From to To (inclusive; lines of other processes may lie
+// between them); live log views read them with Store.Range (the oldest may
+// already be overwritten). Lines that come in fast are announced together,
+// at most every couple of milliseconds per process.
 type LinesAppended struct {
 	ProcessID string
 	From, To  uint64
+	Count     int
 }
 
 // Config of the store. Zero values take the defaults.

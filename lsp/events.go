@@ -66,7 +66,7 @@ func (s *Server) onLines(e eventbus.Event) {
 	// moves on); the rest, and what the ring already overwrote, count as
 	// dropped.
 	entries := app.LogRange(la.ProcessID, la.From, la.To, maxBatchEntries)
-	missing := int(la.To-la.From+1) - len(entries)
+	missing := la.Count - len(entries)
 	if missing > 0 {
 		entries = detach(entries)
 	}
