@@ -20,7 +20,8 @@ import (
 // is a wakeup per line, which the program pays inside write(2) (measured:
 // node's console.log loop ran 1.5x its /dev/null time read that way, 1.0x
 // read here). Here the reader waits in poll(2) only while it has nothing
-// to read, so the child's writes wake no one in between.
+// to read, so the child's writes wake no one in between. The price: a
+// reader waiting in poll holds an OS thread, two per running process.
 func outputPipe() (outputReader, *os.File, error) {
 	var p [2]int
 	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
