@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"encoding/json"
 	"math/bits"
 	"strings"
 )
@@ -49,6 +50,29 @@ func (d *Detector) Env() *Env { return &d.env }
 // cycle that just ended (flushed); the new cycle starts after this line.
 func (d *Detector) Feed(line string) *Output {
 	d.reset()
+	if text, ok := goTestJSONOutput(line); ok {
+		// go test -json: each event carries a line (rarely several, or
+		// part of one) of what go test prints; the parsers read that.
+		for text != "" {
+			var l string
+			l, text, _ = strings.Cut(text, "\n")
+			d.feed(l)
+		}
+	} else {
+		d.feed(line)
+	}
+	if d.out.CycleStart || d.out.CycleEnd {
+		d.flushAll()
+	}
+	d.dedup()
+	if d.out.CycleStart {
+		clear(d.seen)
+	}
+	return &d.out
+}
+
+// feed runs the parsers over one line.
+func (d *Detector) feed(line string) {
 	claimed := false
 	for m := d.gate.want(line); m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
@@ -63,14 +87,22 @@ func (d *Detector) Feed(line string) *Output {
 			claimed = true
 		}
 	}
-	if d.out.CycleStart || d.out.CycleEnd {
-		d.flushAll()
+}
+
+// goTestJSONOutput returns the text of a go test -json (test2json) event
+// that carries output: {"Action":"output",...,"Output":"..."} and, for
+// build errors, {"Action":"build-output",...}. The text loses its final
+// newline.
+func goTestJSONOutput(line string) (string, bool) {
+	if len(line) < 20 || line[0] != '{' || line[1] != '"' || line[len(line)-1] != '}' ||
+		!strings.Contains(line, `"Action":"output"`) && !strings.Contains(line, `"Action":"build-output"`) {
+		return "", false
 	}
-	d.dedup()
-	if d.out.CycleStart {
-		clear(d.seen)
+	var ev struct{ Output string }
+	if json.Unmarshal([]byte(line), &ev) != nil || ev.Output == "" {
+		return "", false
 	}
-	return &d.out
+	return strings.TrimSuffix(ev.Output, "\n"), true
 }
 
 // Flush ends every block in progress (quiet time, process exit).

@@ -81,6 +81,10 @@ func (g *gobuildParser) Feed(line string, claimed bool, env *Env, out *Output) b
 	if !ok || msg == "" {
 		return false
 	}
+	if msg == "too many errors" {
+		// The compiler's notice that it stopped, at the last error shown.
+		return true
+	}
 	g.pending = &Problem{
 		Location: Location{File: abs, Line: loc.line, Column: loc.col},
 		Severity: Error, Message: msg, Source: gobuildSource,
@@ -129,12 +133,17 @@ func gobuildFindModules(dir string) map[string]string {
 // traces. The problem sits at the first frame inside the workspace (the
 // innermost call); later workspace frames of the same goroutine are Related.
 type gopanicParser struct {
-	state   gopanicState
-	msg     string
-	frames  []Related // frames of the first goroutine, innermost first
-	fn      string    // function line waiting for its file line
-	goCount int       // goroutine headers seen, or message lines before them
-	blank   bool      // the blank line before the first goroutine was seen
+	state  gopanicState
+	msg    string
+	frames []Related // frames of the first goroutine, innermost first
+	// framesGo is the goroutine (by its place in the dump) frames come
+	// from: the first that has a frame in the workspace. That is the
+	// panicking one, except when the runtime dumps every goroutine of a
+	// test that timed out: its alarm goroutine comes first.
+	framesGo int
+	fn       string // function line waiting for its file line
+	goCount  int    // goroutine headers seen, or message lines before them
+	blank    bool   // the blank line before the first goroutine was seen
 }
 
 type gopanicState uint8
@@ -186,8 +195,8 @@ func (g *gopanicParser) Feed(line string, claimed bool, env *Env, out *Output) b
 	// gopanicTrace
 	switch {
 	case strings.HasPrefix(line, "\t") && g.fn != "":
-		if g.goCount == 1 {
-			g.addFrame(line[1:], env)
+		if (g.framesGo == 0 || g.framesGo == g.goCount) && g.addFrame(line[1:], env) {
+			g.framesGo = g.goCount
 		}
 		g.fn = ""
 		return true
@@ -208,7 +217,7 @@ func (g *gopanicParser) Feed(line string, claimed bool, env *Env, out *Output) b
 }
 
 func (g *gopanicParser) start(line string) {
-	g.state, g.msg, g.frames, g.fn, g.goCount, g.blank = gopanicMessage, line, g.frames[:0], "", 0, false
+	g.state, g.msg, g.frames, g.fn, g.goCount, g.blank, g.framesGo = gopanicMessage, line, g.frames[:0], "", 0, false, 0
 	// Tests re-panic with a note that says nothing about the cause.
 	for _, suffix := range [...]string{" [recovered, repanicked]", " [recovered]"} {
 		g.msg = strings.TrimSuffix(g.msg, suffix)
@@ -228,16 +237,17 @@ func gopanicFuncLine(line string) bool {
 }
 
 // addFrame records "/abs/file.go:12 +0x1d" when the file is in the workspace.
-func (g *gopanicParser) addFrame(s string, env *Env) {
+func (g *gopanicParser) addFrame(s string, env *Env) bool {
 	loc, ok := goFrameLoc(s, env)
 	if !ok || len(g.frames) >= 16 {
-		return
+		return false
 	}
 	fn := g.fn
 	if k := strings.LastIndexByte(fn, '('); k > 0 && !strings.HasPrefix(fn, "created by ") {
 		fn = fn[:k]
 	}
 	g.frames = append(g.frames, Related{Location: loc, Message: fn})
+	return true
 }
 
 // goFrameLoc reads the file line of a stack frame, "/abs/file.go:12 +0x1d",
@@ -470,9 +480,10 @@ func (g *goraceParser) Flush(_ *Env, out *Output) {
 // failed.
 type gotestParser struct {
 	entries []gotestEntry
-	last    *gotestEntry // the entry whose continuation lines may follow
-	running string       // test named by the last === RUN/CONT line
-	failing string       // test named by the last --- FAIL line ("" outside one)
+	below   map[string]string // modules under the process dir (go.work); nil until needed
+	last    *gotestEntry      // the entry whose continuation lines may follow
+	running string            // test named by the last === RUN/CONT line
+	failing string            // test named by the last --- FAIL line ("" outside one)
 	modules map[string]gotestModule
 }
 
@@ -633,9 +644,13 @@ func (g *gotestParser) emit(pkg string, pkgFailed bool, env *Env, out *Output) {
 		if !ok {
 			continue
 		}
+		msg := e.msg
+		if m, ok := testifyMessage(msg); ok {
+			msg = m
+		}
 		out.Problems = append(out.Problems, Problem{
 			Location: Location{File: abs, Line: e.line},
-			Severity: Error, Message: e.msg, Source: gobuildSource,
+			Severity: Error, Message: msg, Source: gobuildSource,
 		})
 	}
 	g.entries, g.last, g.running, g.failing = g.entries[:0], nil, "", ""
@@ -678,16 +693,36 @@ func (g *gotestParser) packageDir(pkg string, env *Env) string {
 		}
 		g.modules[env.Dir] = mod
 	}
-	if mod.path == "" {
-		return ""
+	if dir, ok := gotestInModule(pkg, mod.path, mod.dir); ok {
+		return dir
 	}
-	if pkg == mod.path {
-		return mod.dir
+	// A workspace of modules (go.work) tested from its root: the module
+	// under the process dir whose path is the longest prefix of pkg.
+	if g.below == nil {
+		g.below = gobuildFindModules(env.Dir)
 	}
-	if rest, ok := strings.CutPrefix(pkg, mod.path+"/"); ok {
-		return filepath.Join(mod.dir, filepath.FromSlash(rest))
+	best, bestDir := "", ""
+	for path, dir := range g.below {
+		if d, ok := gotestInModule(pkg, path, dir); ok && len(path) > len(best) {
+			best, bestDir = path, d
+		}
 	}
-	return ""
+	return bestDir
+}
+
+// gotestInModule maps pkg to its directory when it belongs to the module
+// with that path and root dir.
+func gotestInModule(pkg, path, dir string) (string, bool) {
+	if path == "" {
+		return "", false
+	}
+	if pkg == path {
+		return dir, true
+	}
+	if rest, ok := strings.CutPrefix(pkg, path+"/"); ok {
+		return filepath.Join(dir, filepath.FromSlash(rest)), true
+	}
+	return "", false
 }
 
 func gotestFindModule(dir string) gotestModule {
@@ -714,4 +749,56 @@ func (g *gotestParser) Flush(env *Env, out *Output) {
 	if len(g.entries) > 0 {
 		g.emit("", false, env, out)
 	}
+}
+
+// testifyMessage rewrites the message of a testify assertion, which the
+// test's log line leaves empty and follows with tab-aligned fields:
+//
+//	Error Trace:	/abs/x_test.go:12
+//	Error:      	Not equal:
+//	            	expected: 2
+//	            	actual  : 3
+//	Test:       	TestX
+//	Messages:   	value of b
+//
+// into the Error field with its continuation lines, then the Messages
+// field: "Not equal:\nexpected: 2\nactual  : 3\nvalue of b".
+func testifyMessage(msg string) (string, bool) {
+	first, rest, _ := strings.Cut(msg, "\n")
+	if strings.TrimSpace(first) != "" || !strings.Contains(rest, "Error Trace:") {
+		return "", false
+	}
+	var errLines []string
+	var messages string
+	field := ""
+	for _, l := range strings.Split(rest, "\n") {
+		t := strings.TrimLeft(l, " \t")
+		// A field is "Name:", padding, a tab, its value; a continuation
+		// line is padding, a tab and more of the last field's value.
+		if name, value, ok := strings.Cut(t, ":"); ok && name != "" && !strings.ContainsAny(name, "\t") && strings.HasPrefix(strings.TrimLeft(value, " "), "\t") {
+			field = name
+			t = strings.TrimSpace(value)
+		} else {
+			t = strings.TrimSpace(t)
+		}
+		switch field {
+		case "Error":
+			if t != "" && len(errLines) < jsMaxMessageLines {
+				errLines = append(errLines, t)
+			}
+		case "Messages":
+			if t != "" {
+				messages = natAppend(messages, t)
+				messages = strings.TrimPrefix(messages, "\n")
+			}
+		}
+	}
+	if len(errLines) == 0 {
+		return "", false
+	}
+	out := strings.Join(errLines, "\n")
+	if messages != "" {
+		out += "\n" + messages
+	}
+	return natClip(out), true
 }
