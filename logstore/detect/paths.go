@@ -3,6 +3,7 @@ package detect
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -118,26 +119,69 @@ func unhex(c byte) (byte, bool) {
 
 // ScriptDirs lists the directories a script's command line changes into
 // (`cd web && tsc`, `cd a; cd b && make`), absolute, in order: the tools
-// it runs there print paths relative to them.
+// it runs there print paths relative to them. So do the tools told to run
+// in a directory: `make -C sub` (which says so, unless
+// --no-print-directory), `go -C dir`, `npm --prefix dir`, `pnpm -C dir`,
+// `yarn --cwd dir`.
 func ScriptDirs(dir, command string) []string {
 	var out []string
 	cur := dir
-	for _, seg := range strings.FieldsFunc(command, func(r rune) bool { return r == '&' || r == ';' || r == '|' }) {
-		f := strings.Fields(seg)
-		if len(f) != 2 || f[0] != "cd" {
-			continue
-		}
-		target := strings.Trim(f[1], `"'`)
+	// at resolves a directory named in the command, from the shell's
+	// current one.
+	at := func(target string) (string, bool) {
+		target = strings.Trim(target, `"'`)
 		if target == "" || strings.ContainsAny(target, "$`~") {
-			continue
+			return "", false
 		}
 		if !filepath.IsAbs(target) {
 			target = filepath.Join(cur, target)
 		}
-		cur = filepath.Clean(target)
-		if cur != dir {
-			out = append(out, cur)
+		return filepath.Clean(target), true
+	}
+	add := func(d string) {
+		if d != dir && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	for _, seg := range strings.FieldsFunc(command, func(r rune) bool { return r == '&' || r == ';' || r == '|' }) {
+		f := strings.Fields(seg)
+		if len(f) == 2 && f[0] == "cd" {
+			if d, ok := at(f[1]); ok {
+				cur = d
+				add(d)
+			}
+			continue
+		}
+		if len(f) < 2 {
+			continue
+		}
+		flags := scriptDirFlags[filepath.Base(f[0])]
+		for i := 1; i < len(f); i++ {
+			for _, fl := range flags {
+				target := ""
+				switch {
+				case f[i] == fl && i+1 < len(f):
+					target = f[i+1]
+				case strings.HasPrefix(fl, "--") && strings.HasPrefix(f[i], fl+"="):
+					target = f[i][len(fl)+1:]
+				case fl == "-C" && len(f[i]) > 2 && strings.HasPrefix(f[i], "-C"):
+					target = f[i][2:]
+				}
+				if d, ok := at(target); ok {
+					add(d)
+				}
+			}
 		}
 	}
 	return out
+}
+
+// scriptDirFlags are the flags that make a command run in a directory.
+var scriptDirFlags = map[string][]string{
+	"make":  {"-C", "--directory"},
+	"gmake": {"-C", "--directory"},
+	"go":    {"-C"},
+	"npm":   {"--prefix"},
+	"pnpm":  {"-C", "--dir"},
+	"yarn":  {"--cwd"},
 }

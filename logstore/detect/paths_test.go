@@ -10,16 +10,23 @@ import (
 
 func TestScriptDirs(t *testing.T) {
 	cases := map[string][]string{
-		"vite":                              nil,
-		"cd web && tsc -p .":                {"/w/web"},
-		"cd packages/api; go vet ./...":     {"/w/packages/api"},
-		"cd a && cd b && make":              {"/w/a", "/w/a/b"},
-		`cd "ui" && npm test`:               {"/w/ui"},
-		"cd /abs/x && make":                 {"/abs/x"},
-		"cd $HOME && ls":                    nil,
-		"echo cd x":                         nil,
-		"cd .. && ls":                       {"/"},
-		"tsc --watch & cd srv && node a.js": {"/w/srv"},
+		"vite":                                     nil,
+		"cd web && tsc -p .":                       {"/w/web"},
+		"cd packages/api; go vet ./...":            {"/w/packages/api"},
+		"cd a && cd b && make":                     {"/w/a", "/w/a/b"},
+		`cd "ui" && npm test`:                      {"/w/ui"},
+		"cd /abs/x && make":                        {"/abs/x"},
+		"cd $HOME && ls":                           nil,
+		"echo cd x":                                nil,
+		"cd .. && ls":                              {"/"},
+		"tsc --watch & cd srv && node a.js":        {"/w/srv"},
+		"make --no-print-directory -C sub":         {"/w/sub"},
+		"make -Csub all && make --directory=lib/x": {"/w/sub", "/w/lib/x"},
+		"cd api && go -C cmd/srv build":            {"/w/api", "/w/api/cmd/srv"},
+		"npm --prefix web run build":               {"/w/web"},
+		"pnpm -C packages/a build":                 {"/w/packages/a"},
+		"yarn --cwd ui test":                       {"/w/ui"},
+		"make -j4 && ls -C x":                      nil,
 	}
 	for cmd, want := range cases {
 		if got := ScriptDirs("/w", cmd); !reflect.DeepEqual(got, want) {
