@@ -17,6 +17,7 @@ type Detector struct {
 	cache   map[string]bool
 
 	gate gateTable
+	wrap wrappers
 }
 
 // NewDetector builds a detector for env with the given parsers (usually
@@ -71,8 +72,15 @@ func (d *Detector) Feed(line string) *Output {
 	return &d.out
 }
 
-// feed runs the parsers over one line.
+// feed runs the parsers over one line, without the prefix a monorepo
+// runner put before it (wrappers.go).
 func (d *Detector) feed(line string) {
+	line, dir := d.unwrap(line)
+	saved := d.env.AltDirs
+	if dir != "" {
+		// The package's directory comes first for this line's paths.
+		d.env.AltDirs = append(append(d.wrap.dirs[:0], dir), saved...)
+	}
 	claimed := false
 	for m := d.gate.want(line); m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
@@ -87,6 +95,7 @@ func (d *Detector) feed(line string) {
 			claimed = true
 		}
 	}
+	d.env.AltDirs = saved
 }
 
 // goTestJSONOutput returns the text of a go test -json (test2json) event

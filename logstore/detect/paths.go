@@ -143,7 +143,14 @@ func ScriptDirs(dir, command string) []string {
 			out = append(out, d)
 		}
 	}
+	// A quoted command that starts with cd (concurrently "cd a && tsc"
+	// "cd b && tsc") is a shell of its own, starting from dir.
+	const own = "\x01"
+	command = strings.NewReplacer(`"cd `, "&"+own+"cd ", `'cd `, "&"+own+"cd ").Replace(command)
 	for _, seg := range strings.FieldsFunc(command, func(r rune) bool { return r == '&' || r == ';' || r == '|' }) {
+		if s, ok := strings.CutPrefix(seg, own); ok {
+			seg, cur = s, dir
+		}
 		f := strings.Fields(seg)
 		if len(f) == 2 && f[0] == "cd" {
 			if d, ok := at(f[1]); ok {

@@ -27,6 +27,7 @@ func TestScriptDirs(t *testing.T) {
 		"pnpm -C packages/a build":                 {"/w/packages/a"},
 		"yarn --cwd ui test":                       {"/w/ui"},
 		"make -j4 && ls -C x":                      nil,
+		`concurrently "cd packages/a && tsc" 'cd packages/b && tsc'`: {"/w/packages/a", "/w/packages/b"},
 	}
 	for cmd, want := range cases {
 		if got := ScriptDirs("/w", cmd); !reflect.DeepEqual(got, want) {
