@@ -31,6 +31,7 @@ const (
 	gateEndColon                           // last byte ':' or ','
 	gateStrictLoc                          // "path:line[:col]:" as the first token (natSplitLoc strict)
 	gateErrWord                            // "Error" or "Exception" anywhere
+	gateDiag                               // ": error: " and the like, or "ld: " (gcc's format, the linker)
 
 	gateCheap = gateEndDot | gateEndClose | gateEndColon
 )
@@ -149,7 +150,26 @@ func gateScan(s string, need gateFeature) gateFeature {
 	if need&gateErrWord != 0 && hasErrorWord(s) {
 		f |= gateErrWord
 	}
+	if need&gateDiag != 0 && gateDiagWord(s) {
+		f |= gateDiag
+	}
 	return f
+}
+
+// gateDiagWord reports whether a ':' in s is followed by a space and a
+// compiler's severity, or ends "ld".
+func gateDiagWord(s string) bool {
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], ':')
+		if j < 0 || i+j+1 >= len(s) {
+			return false
+		}
+		i += j
+		if s[i+1] == ' ' && (gccSeverityWord(s[i+2:]) || i >= 2 && s[i-2] == 'l' && s[i-1] == 'd') {
+			return true
+		}
+		i++
+	}
 }
 
 func gateFollowedByDigit(s string, c byte) bool {

@@ -32,7 +32,8 @@ var (
 	gatePython  = gateFirst("TF", false)
 	gateGeneric = gateInterest{any: gateStrictLoc}
 	// make's "Entering directory" lines, diagnostics, "In function" context.
-	gateGcc = gateFirst("mg", false).with(gateStrictLoc | gateEndColon)
+	// Paths with spaces and ld's own prefix are found by gateDiag.
+	gateGcc = gateFirst("mg", false).with(gateStrictLoc | gateEndColon | gateDiag)
 )
 
 func (*tscParser) gateInterest() gateInterest { return gateTsc }

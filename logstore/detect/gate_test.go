@@ -45,7 +45,7 @@ func gateInputs(t *testing.T) map[string]struct {
 		}
 		if b, err := os.ReadFile(name + ".files"); err == nil {
 			files := map[string]bool{}
-			for _, f := range strings.Fields(string(b)) {
+			for _, f := range goldenFileList(b) {
 				files[filepath.Join(goldenRoot, f)] = true
 			}
 			env.Exists = func(abs string) bool { return files[abs] }
@@ -221,6 +221,10 @@ func TestGateLine(t *testing.T) {
 		{"[vite] hmr update /src/App.tsx", gateFirst("R", false).afterBracket("n!"), false},
 		{"[", gateFirst("R", false).afterBracket("n!"), false},
 		{"[!] Error: Could not resolve", gateFirst("[", false), true},
+		{"my proj/a.c:1:25: error: 'nope' undeclared", gateInterest{any: gateDiag}, true},
+		{"/usr/bin/ld: /w/a.c:6: undefined reference to `foo'", gateInterest{any: gateDiag}, true},
+		{"build: error: x (a superset: the parser decides)", gateInterest{any: gateDiag}, true},
+		{"note: none here", gateInterest{any: gateDiag}, false},
 		{"    TypeError: x is not a function", gateFirst("R", false).with(gateErrWord), true},
 		{"Unhandled Exception in worker", gateFirst("R", false).with(gateErrWord), true},
 		{"GET /api/Errands 200 EXCEPTIONAL", gateFirst("R", false).with(gateErrWord), false},

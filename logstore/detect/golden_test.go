@@ -74,7 +74,7 @@ func runGolden(t *testing.T, name string) []byte {
 	}
 	if b, err := os.ReadFile(name + ".files"); err == nil {
 		files := map[string]bool{}
-		for _, f := range strings.Fields(string(b)) {
+		for _, f := range goldenFileList(b) {
 			files[filepath.Join(goldenRoot, f)] = true
 		}
 		env.Exists = func(abs string) bool { return files[abs] }
@@ -111,4 +111,16 @@ func runGolden(t *testing.T, name string) []byte {
 func toGolden(cycle int, p Problem) goldenProblem {
 	return goldenProblem{cycle, p.File, p.Line, p.Column, p.EndLine, p.EndColumn,
 		p.Severity.String(), p.Message, p.Source, p.Code, p.Related}
+}
+
+// goldenFileList reads a .files list: one path per line (paths may have
+// spaces).
+func goldenFileList(b []byte) []string {
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }

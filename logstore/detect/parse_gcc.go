@@ -90,9 +90,16 @@ func (g *gccParser) tick(env *Env, out *Output) {
 // diagnostic reads `file:line[:col]: severity: msg`. handled is false when
 // the line is not a diagnostic at all.
 func (g *gccParser) diagnostic(line string, env *Env, out *Output) (claimed, handled bool) {
+	// GNU ld names itself first: "/usr/bin/ld: /abs/a.c:6: undefined
+	// reference to `foo'".
+	if i := strings.Index(line, "ld: "); i >= 0 && i < 64 && (i == 0 || line[i-1] == '/') && !strings.ContainsAny(line[:i], " \t") {
+		line = line[i+len("ld: "):]
+	}
 	loc, ok := natSplitLoc(line, natLocStrict)
 	if !ok {
-		return false, false
+		if loc, ok = gccSpacedLoc(line); !ok {
+			return false, false
+		}
 	}
 	rest := strings.TrimPrefix(loc.rest, " ")
 	var sev Severity
@@ -166,6 +173,52 @@ func (g *gccParser) diagnostic(line string, env *Env, out *Output) (claimed, han
 	g.context = g.context[:0]
 	g.target = -1
 	return true, true
+}
+
+// gccSpacedLoc reads the location of a diagnostic whose path has spaces
+// ("my proj/a.c:1:25: error: ..."), which natSplitLoc's strict mode, made
+// for the first token of a line, refuses: the path is everything before
+// the first ":line[:col]: " that a severity follows. The caller checks
+// that the file exists.
+func gccSpacedLoc(line string) (natLoc, bool) {
+	for i := 0; ; {
+		j := strings.IndexByte(line[i:], ':')
+		if j < 0 {
+			return natLoc{}, false
+		}
+		i += j
+		if i+1 < len(line) && line[i+1] >= '0' && line[i+1] <= '9' {
+			ln, n := natAtoi(line[i+1:])
+			k := i + 1 + n
+			col := 0
+			if k+1 < len(line) && line[k] == ':' && line[k+1] >= '0' && line[k+1] <= '9' {
+				c, m := natAtoi(line[k+1:])
+				col, k = c, k+1+m
+			}
+			if k < len(line) && line[k] == ':' && ln > 0 {
+				rest := line[k+1:]
+				if gccSeverityWord(strings.TrimPrefix(rest, " ")) {
+					path := strings.TrimSpace(line[:i])
+					if path == "" {
+						return natLoc{}, false
+					}
+					return natLoc{path: path, line: ln, col: col, rest: rest}, true
+				}
+			}
+			return natLoc{}, false
+		}
+		i++
+	}
+}
+
+// gccSeverityWord reports whether s starts with a compiler's severity.
+func gccSeverityWord(s string) bool {
+	for _, w := range [...]string{"error: ", "fatal error: ", "warning: ", "note: "} {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // gccForeignCode splits a trailing " [CODE]" that is not a compiler flag.
