@@ -28,7 +28,7 @@ var (
 	// "vet: " may come before the location.
 	gateGobuild = gateFirst("v#", false).with(gateStrictLoc)
 	gateGotest  = gateFirst("-=Fo", false).with(gateStrictLoc)
-	gateRust    = gateFirst("Cewt", false)
+	gateRust    = gateFirst("Cewtn", false).with(gateStrictLoc) // "note: test did not panic", the short format "a.rs:1:2: error[E1]: ..."
 	gatePython  = gateFirst("TF", false)
 	gateGeneric = gateInterest{any: gateStrictLoc}
 	// make's "Entering directory" lines, diagnostics, "In function" context.

@@ -110,14 +110,78 @@ func (r *rustParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 	}
 	switch line[0] {
 	case ' ':
+		// A build script's panic comes indented under cargo's
+		// "--- stderr".
+		if t := strings.TrimLeft(line, " "); strings.HasPrefix(t, "thread '") {
+			return r.startPanic(t, env, len(line)-len(t))
+		}
 		r.packageLine(line)
 		return false
 	case 'e', 'w':
+		if dir, ok := strings.CutPrefix(line, "error: failed to run custom build command for `"); ok {
+			// "... for `app v0.1.0 (/abs/app)`": the build script's
+			// package, where its paths are relative to.
+			r.packageLine("   Compiling " + strings.TrimSuffix(dir, "`"))
+		}
 		return r.startDiag(line)
 	case 't':
-		return r.startPanic(line, env)
+		return r.startPanic(line, env, 0)
+	case 'n':
+		// cargo test: a #[should_panic] test that returned normally.
+		if at, ok := strings.CutPrefix(line, "note: test did not panic as expected at "); ok {
+			if loc, ok := natSplitLoc(at, natLocAny); ok {
+				if abs, ok := r.resolve(env, loc.path); ok {
+					out.Problems = append(out.Problems, Problem{Location: Location{File: abs, Line: loc.line, Column: loc.col},
+						Severity: Error, Message: "test did not panic as expected", Source: rustPanicSource})
+					return true
+				}
+			}
+		}
+		return false
 	}
-	return false
+	return r.shortDiag(line, env, out)
+}
+
+// shortDiag reads the short message format (cargo --message-format=short,
+// rustc --error-format=short): "src/main.rs:8:12: error[E0308]: msg".
+func (r *rustParser) shortDiag(line string, env *Env, out *Output) bool {
+	i := strings.Index(line, ".rs:")
+	if i < 0 || i+4 >= len(line) || line[i+4] < '0' || line[i+4] > '9' {
+		return false
+	}
+	loc, ok := natSplitLoc(line, natLocStrict)
+	if !ok || !strings.HasSuffix(loc.path, ".rs") {
+		return false
+	}
+	rest := strings.TrimPrefix(loc.rest, " ")
+	var sev Severity
+	switch {
+	case strings.HasPrefix(rest, "error"):
+		sev, rest = Error, rest[len("error"):]
+	case strings.HasPrefix(rest, "warning"):
+		sev, rest = Warning, rest[len("warning"):]
+	default:
+		return false
+	}
+	code := ""
+	if strings.HasPrefix(rest, "[") {
+		end := strings.IndexByte(rest, ']')
+		if end < 0 {
+			return false
+		}
+		code, rest = rest[1:end], rest[end+1:]
+	}
+	msg, ok := strings.CutPrefix(rest, ": ")
+	if !ok {
+		return false
+	}
+	abs, ok := r.resolve(env, loc.path)
+	if !ok {
+		return false
+	}
+	out.Problems = append(out.Problems, Problem{Location: Location{File: abs, Line: loc.line, Column: loc.col},
+		Severity: sev, Message: strings.TrimSpace(msg), Source: rustSource, Code: code})
+	return true
 }
 
 // packageLine records the directory of "   Compiling app v0.1.0 (/abs/app)".

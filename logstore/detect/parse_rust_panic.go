@@ -14,11 +14,12 @@ type rustPanicBlock struct {
 	frames  []Related
 	inMsg   bool
 	frameFn string
+	indent  int // of the panic's lines (a build script's, under cargo's "--- stderr")
 }
 
 // startPanic takes `thread 'main' panicked at src/main.rs:2:22:` (message on
 // the next lines) and the older `thread 'main' panicked at 'msg', src/main.rs:2:22`.
-func (r *rustParser) startPanic(line string, env *Env) bool {
+func (r *rustParser) startPanic(line string, env *Env, indent int) bool {
 	if !strings.HasPrefix(line, "thread '") {
 		return false
 	}
@@ -27,7 +28,7 @@ func (r *rustParser) startPanic(line string, env *Env) bool {
 		return false
 	}
 	rest := line[i+len(" panicked at "):]
-	r.p = rustPanicBlock{frames: r.p.frames[:0]}
+	r.p = rustPanicBlock{frames: r.p.frames[:0], indent: indent}
 	at := strings.TrimSuffix(rest, ":")
 	if strings.HasPrefix(rest, "'") {
 		k := strings.LastIndex(rest, "', ")
@@ -52,6 +53,9 @@ func (r *rustParser) panicLine(line string, env *Env) bool {
 	p := &r.p
 	if r.lines++; r.lines > rustMaxLines {
 		return false
+	}
+	for i := 0; i < p.indent && strings.HasPrefix(line, " "); i++ {
+		line = line[1:]
 	}
 	switch {
 	case strings.HasPrefix(line, "note: run with `RUST_BACKTRACE"), strings.HasPrefix(line, "note: Some details are omitted"):
