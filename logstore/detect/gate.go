@@ -130,7 +130,11 @@ func (l *gateLine) init(line string) {
 // the vectorized byte search.
 func gateScan(s string, need gateFeature) gateFeature {
 	var f gateFeature
-	if need&(gateColonDigit|gateStrictLoc) != 0 && gateFollowedByDigit(s, ':') {
+	colonDigit, diag := gateColons(s, need&(gateColonDigit|gateStrictLoc) != 0, need&gateDiag != 0)
+	if diag {
+		f |= gateDiag
+	}
+	if colonDigit {
 		f |= gateColonDigit
 		if need&gateStrictLoc != 0 {
 			if _, ok := natSplitLoc(s, natLocStrict); ok {
@@ -144,31 +148,48 @@ func gateScan(s string, need gateFeature) gateFeature {
 	if need&gateBracket != 0 && strings.IndexByte(s, '[') >= 0 {
 		f |= gateBracket
 	}
-	if need&gateCommaCol != 0 && strings.Contains(s, ", col ") {
+	if need&gateCommaCol != 0 && hasCommaCol(s) {
 		f |= gateCommaCol
 	}
 	if need&gateErrWord != 0 && hasErrorWord(s) {
 		f |= gateErrWord
 	}
-	if need&gateDiag != 0 && gateDiagWord(s) {
-		f |= gateDiag
-	}
 	return f
 }
 
-// gateDiagWord reports whether a ':' in s is followed by a space and a
-// compiler's severity, or ends "ld".
-func gateDiagWord(s string) bool {
-	for i := 0; ; {
+// gateColons looks at the ':'s of s, once for both questions: is one
+// followed by a digit, and is one followed by a space and a compiler's
+// severity, or the end of "ld" (gcc's format, the linker's lines).
+func gateColons(s string, wantDigit, wantDiag bool) (digit, diag bool) {
+	for i := 0; (wantDigit && !digit || wantDiag && !diag) && i < len(s); {
 		j := strings.IndexByte(s[i:], ':')
 		if j < 0 || i+j+1 >= len(s) {
-			return false
+			break
 		}
 		i += j
-		if s[i+1] == ' ' && (gccSeverityWord(s[i+2:]) || i >= 2 && s[i-2] == 'l' && s[i-1] == 'd') {
-			return true
+		switch c := s[i+1]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == ' ' && wantDiag:
+			diag = diag || gccSeverityWord(s[i+2:]) || i >= 2 && s[i-2] == 'l' && s[i-1] == 'd'
 		}
 		i++
+	}
+	return digit && wantDigit, diag
+}
+
+// hasCommaCol is strings.Contains(s, ", col ") by a search for ',' (most
+// lines have none).
+func hasCommaCol(s string) bool {
+	for {
+		i := strings.IndexByte(s, ',')
+		if i < 0 {
+			return false
+		}
+		if strings.HasPrefix(s[i:], ", col ") {
+			return true
+		}
+		s = s[i+1:]
 	}
 }
 
@@ -196,7 +217,9 @@ type gateTable struct {
 	busy    uint64        // gated parsers busy after what they last saw
 	costly  uint64        // parsers with interests in costly features
 	anyOf   [gateMaxParsers]gateFeature
-	rest    []Parser // parsers past gateMaxParsers, fed every line
+	needFor uint64      // the unchosen costly parsers need was computed for
+	need    gateFeature // the union of their costly interests
+	rest    []Parser    // parsers past gateMaxParsers, fed every line
 }
 
 func (t *gateTable) init(parsers []Parser) {
@@ -259,11 +282,15 @@ func (t *gateTable) want(line string) uint64 {
 	m |= t.feat(l.feat)
 	if c := t.costly &^ m; c != 0 && len(line) > 1 {
 		// Look only for what the parsers not yet chosen could want.
-		var need gateFeature
-		for ; c != 0; c &= c - 1 {
-			need |= t.anyOf[bits.TrailingZeros64(c)]
+		if c != t.needFor {
+			// Lines of a log tend to leave the same parsers unchosen:
+			// keep the union of their costly interests for the next.
+			t.needFor, t.need = c, 0
+			for ; c != 0; c &= c - 1 {
+				t.need |= t.anyOf[bits.TrailingZeros64(c)]
+			}
 		}
-		m |= t.feat(gateScan(line, need))
+		m |= t.feat(gateScan(line, t.need))
 	}
 	return m
 }
