@@ -132,8 +132,10 @@ func (r *ring) pushBatch(entries []Entry) {
 		if r.n == len(r.buf) {
 			r.grow()
 		}
-		// New, or emptied (and detached) by the evictions above.
-		r.attach(p)
+		if !p.in {
+			// New, or emptied (and detached) by the evictions above.
+			r.attach(p)
+		}
 		r.lastSeq = r.first + uint64(r.n)
 		e.Seq = r.lastSeq
 		j := r.start + r.n

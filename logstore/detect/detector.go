@@ -51,7 +51,9 @@ func (d *Detector) Env() *Env { return &d.env }
 // cycle that just ended (flushed); the new cycle starts after this line.
 func (d *Detector) Feed(line string) *Output {
 	d.reset()
-	if text, ok := goTestJSONOutput(line); ok {
+	if len(line) < 20 || line[0] != '{' {
+		d.feed(line)
+	} else if text, ok := goTestJSONOutput(line); ok {
 		// go test -json: each event carries a line (rarely several, or
 		// part of one) of what go test prints; the parsers read that.
 		for text != "" {
@@ -75,7 +77,13 @@ func (d *Detector) Feed(line string) *Output {
 // feed runs the parsers over one line, without the prefix a monorepo
 // runner put before it (wrappers.go).
 func (d *Detector) feed(line string) {
-	line, dir := d.unwrap(line)
+	dir := d.wrap.sticky
+	if len(line) > 0 {
+		// Only these lines may carry or announce a runner's prefix.
+		if c := line[0]; c == '[' || c == '>' || c == 'S' || c == ' ' || c == 0xe2 || d.wrap.pnpm || d.wrap.turbo {
+			line, dir = d.unwrap(line)
+		}
+	}
 	saved := d.env.AltDirs
 	if dir != "" {
 		// The package's directory comes first for this line's paths.
