@@ -188,13 +188,7 @@ func gccSpacedLoc(line string) (natLoc, bool) {
 		}
 		i += j
 		if i+1 < len(line) && line[i+1] >= '0' && line[i+1] <= '9' {
-			ln, n := natAtoi(line[i+1:])
-			k := i + 1 + n
-			col := 0
-			if k+1 < len(line) && line[k] == ':' && line[k+1] >= '0' && line[k+1] <= '9' {
-				c, m := natAtoi(line[k+1:])
-				col, k = c, k+1+m
-			}
+			ln, col, k := natLineCol(line, i)
 			if k < len(line) && line[k] == ':' && ln > 0 {
 				rest := line[k+1:]
 				if gccSeverityWord(strings.TrimPrefix(rest, " ")) {

@@ -141,13 +141,7 @@ func natSplitLoc(line string, mode natLocMode) (natLoc, bool) {
 		if path == "" {
 			return natLoc{}, false
 		}
-		ln, n := natAtoi(line[i+1:])
-		j := i + 1 + n
-		col := 0
-		if j+1 < len(line) && line[j] == ':' && line[j+1] >= '0' && line[j+1] <= '9' {
-			c, m := natAtoi(line[j+1:])
-			col, j = c, j+1+m
-		}
+		ln, col, j := natLineCol(line, i)
 		switch {
 		case j < len(line) && line[j] == ':':
 			j++
@@ -161,6 +155,18 @@ func natSplitLoc(line string, mode natLocMode) (natLoc, bool) {
 		return natLoc{path: path, line: ln, col: col, rest: line[j:]}, true
 	}
 	return natLoc{}, false
+}
+
+// natLineCol reads ":line[:col]" at line[i] (a ':' followed by a digit)
+// and returns the index after it.
+func natLineCol(line string, i int) (ln, col, j int) {
+	ln, n := natAtoi(line[i+1:])
+	j = i + 1 + n
+	if j+1 < len(line) && line[j] == ':' && line[j+1] >= '0' && line[j+1] <= '9' {
+		c, m := natAtoi(line[j+1:])
+		col, j = c, j+1+m
+	}
+	return ln, col, j
 }
 
 // natMaxMessage bounds a message that grows line by line, so that a flood

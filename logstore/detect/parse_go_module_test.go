@@ -10,20 +10,12 @@ import (
 // paths relative to that directory; the "# pkg" header leads to its module.
 func TestGobuildResolvesThroughThePackageModule(t *testing.T) {
 	root := t.TempDir()
-	for path, text := range map[string]string{
+	writeTree(t, root, map[string]string{
 		"api/go.mod":            "module example.com/api\n\ngo 1.22\n",
 		"api/main.go":           "package main\n",
 		"api/store/store.go":    "package store\n",
 		"node_modules/x/go.mod": "module example.com/api\n",
-	} {
-		full := filepath.Join(root, path)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	d := NewDetector(Env{Dir: root, Roots: []string{root}}, BuiltinParsers())
 	// Output captured from `cd api && go vet ./...` (go 1.26).
 	lines := []string{
@@ -57,22 +49,14 @@ func TestGobuildResolvesThroughThePackageModule(t *testing.T) {
 // the module paths.
 func TestGotestResolvesThroughWorkspaceModules(t *testing.T) {
 	root := t.TempDir()
-	for path, text := range map[string]string{
+	writeTree(t, root, map[string]string{
 		"go.work":                "go 1.22\n\nuse (\n\t./modA\n\t./modB\n)\n",
 		"modA/go.mod":            "module example.com/moda\n\ngo 1.22\n",
 		"modA/lib/lib_test.go":   "package lib\n",
 		"modB/go.mod":            "module example.com/modb\n\ngo 1.22\n",
 		"modB/app/app_test.go":   "package app\n",
 		"modB/app/sub/x_test.go": "package sub\n",
-	} {
-		full := filepath.Join(root, path)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	d := NewDetector(Env{Dir: root, Roots: []string{root}}, BuiltinParsers())
 	// Output of `go test ./modA/... ./modB/...` (go 1.26).
 	lines := []string{
@@ -98,6 +82,21 @@ func TestGotestResolvesThroughWorkspaceModules(t *testing.T) {
 	for i, p := range got {
 		if p.File != want[i] || p.Line != 6 {
 			t.Errorf("problem %d at %s:%d, want %s:6", i, p.File, p.Line, want[i])
+		}
+	}
+}
+
+// writeTree creates files (path relative to root: content) and their
+// directories.
+func writeTree(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for path, text := range files {
+		full := filepath.Join(root, path)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

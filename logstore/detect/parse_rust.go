@@ -153,25 +153,7 @@ func (r *rustParser) shortDiag(line string, env *Env, out *Output) bool {
 	if !ok || !strings.HasSuffix(loc.path, ".rs") {
 		return false
 	}
-	rest := strings.TrimPrefix(loc.rest, " ")
-	var sev Severity
-	switch {
-	case strings.HasPrefix(rest, "error"):
-		sev, rest = Error, rest[len("error"):]
-	case strings.HasPrefix(rest, "warning"):
-		sev, rest = Warning, rest[len("warning"):]
-	default:
-		return false
-	}
-	code := ""
-	if strings.HasPrefix(rest, "[") {
-		end := strings.IndexByte(rest, ']')
-		if end < 0 {
-			return false
-		}
-		code, rest = rest[1:end], rest[end+1:]
-	}
-	msg, ok := strings.CutPrefix(rest, ": ")
+	sev, code, msg, ok := rustHeader(strings.TrimPrefix(loc.rest, " "))
 	if !ok {
 		return false
 	}
@@ -231,31 +213,35 @@ func (r *rustParser) resolve(env *Env, p string) (string, bool) {
 
 // startDiag takes `error[E0308]: msg`, `error: msg` and `warning: msg`.
 func (r *rustParser) startDiag(line string) bool {
-	var sev Severity
-	var rest string
-	switch {
-	case strings.HasPrefix(line, "error"):
-		sev, rest = Error, line[5:]
-	case strings.HasPrefix(line, "warning"):
-		sev, rest = Warning, line[7:]
-	default:
-		return false
-	}
-	code := ""
-	if strings.HasPrefix(rest, "[") {
-		end := strings.IndexByte(rest, ']')
-		if end < 0 {
-			return false
-		}
-		code, rest = rest[1:end], rest[end+1:]
-	}
-	if !strings.HasPrefix(rest, ": ") {
+	sev, code, msg, ok := rustHeader(line)
+	if !ok {
 		return false
 	}
 	r.state, r.lines = rustDiag, 0
-	r.d = rustDiagnostic{sev: sev, code: code, msg: strings.TrimSpace(rest[2:]),
+	r.d = rustDiagnostic{sev: sev, code: code, msg: strings.TrimSpace(msg),
 		notes: r.d.notes[:0], related: r.d.related[:0], runs: r.d.runs[:0]}
 	return true
+}
+
+// rustHeader reads "error[E0308]: msg" or "warning: msg".
+func rustHeader(s string) (sev Severity, code, msg string, ok bool) {
+	switch {
+	case strings.HasPrefix(s, "error"):
+		sev, s = Error, s[len("error"):]
+	case strings.HasPrefix(s, "warning"):
+		sev, s = Warning, s[len("warning"):]
+	default:
+		return 0, "", "", false
+	}
+	if strings.HasPrefix(s, "[") {
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			return 0, "", "", false
+		}
+		code, s = s[1:end], s[end+1:]
+	}
+	msg, ok = strings.CutPrefix(s, ": ")
+	return sev, code, msg, ok
 }
 
 // diagLine reads one line inside a diagnostic; false ends the block.

@@ -14,7 +14,7 @@ import (
 // the package. Each runner's two errors land in their own package.
 func TestMonorepoRunnersOutput(t *testing.T) {
 	root := t.TempDir()
-	for path, text := range map[string]string{
+	writeTree(t, root, map[string]string{
 		"package.json":            `{"name":"root","private":true,"workspaces":["packages/*"]}`,
 		"packages/a/package.json": `{"name":"a","version":"1.0.0"}`,
 		"packages/b/package.json": `{"name":"b","version":"1.0.0"}`,
@@ -23,15 +23,7 @@ func TestMonorepoRunnersOutput(t *testing.T) {
 		// Decoys: the same relative paths at the root must not win.
 		"src/x.ts": "\n",
 		"src/y.ts": "\n",
-	} {
-		full := filepath.Join(root, path)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	commands := map[string]string{
 		"pnpm":  "pnpm -r run build",
 		"turbo": "turbo run build",
