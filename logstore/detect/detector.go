@@ -87,7 +87,8 @@ func (d *Detector) feed(line string) {
 	saved := d.env.AltDirs
 	if dir != "" {
 		// The package's directory comes first for this line's paths.
-		d.env.AltDirs = append(append(d.wrap.dirs[:0], dir), saved...)
+		d.wrap.dirs = append(append(d.wrap.dirs[:0], dir), saved...)
+		d.env.AltDirs = d.wrap.dirs
 	}
 	claimed := false
 	for m := d.gate.want(line); m != 0; m &= m - 1 {
