@@ -25,15 +25,17 @@ const (
 	gateEndDot     gateFeature = 1 << iota // last byte '.'
 	gateEndClose                           // last byte ')' or ']'
 	gateColonDigit                         // ':' followed by a digit
-	gateParenDigit                         // '(' followed by a digit
-	gateBracket                            // '[' anywhere
-	gateCommaCol                           // ", col " anywhere (eslint's compact rows)
+	gateTscCode                            // " TS" and a digit (tsc's codes)
+	gateViteTag                            // "[vite] ", or ") [" and a capital (rolldown's codes after a log prefix)
+	gateCommaCol                           // ": line " anywhere (eslint's compact rows: "a.js: line 3, col 9, Error - x")
 	gateEndColon                           // last byte ':' or ','
 	gateStrictLoc                          // "path:line[:col]:" as the first token (natSplitLoc strict)
-	gateErrWord                            // "Error" or "Exception" anywhere
+	gateErrWord                            // a capital first, and "Error" or "Exception" anywhere
 	gateDiag                               // ": error: " and the like, or "ld: " (gcc's format, the linker)
+	gateDiagCaps                           // ": ERROR: " or ": WARNING: " (esbuild's API format)
+	gateCount                              // a count (a digit 1-9) first and " error(s)" or " warning(s)" last
 
-	gateCheap = gateEndDot | gateEndClose | gateEndColon
+	gateCheap = gateEndDot | gateEndClose | gateEndColon | gateCount
 )
 
 // gateInterest is what lines a parser may take (or change its state on)
@@ -122,18 +124,25 @@ func (l *gateLine) init(line string) {
 			l.feat = gateEndClose
 		case ':', ',':
 			l.feat = gateEndColon
+		case 's', 'r', 'g':
+			if l.first >= '1' && l.first <= '9' && gateCountEnd(line) {
+				l.feat = gateCount
+			}
 		}
 	}
 }
 
-// gateScan finds those of the costly features in need that s has, with
-// the vectorized byte search.
-func gateScan(s string, need gateFeature) gateFeature {
+func gateCountEnd(line string) bool {
+	return strings.HasSuffix(line, " errors") || strings.HasSuffix(line, " error") ||
+		strings.HasSuffix(line, " warnings") || strings.HasSuffix(line, " warning")
+}
+
+// gateScan finds those of the costly features in need that s (whose
+// first non-blank byte is first) has, with the vectorized byte search.
+func gateScan(s string, first int, need gateFeature) gateFeature {
 	var f gateFeature
-	colonDigit, diag := gateColons(s, need&(gateColonDigit|gateStrictLoc) != 0, need&gateDiag != 0)
-	if diag {
-		f |= gateDiag
-	}
+	colonDigit, diag := gateColons(s, need&(gateColonDigit|gateStrictLoc) != 0, need&(gateDiag|gateDiagCaps|gateCommaCol|gateTscCode))
+	f |= diag
 	if colonDigit {
 		f |= gateColonDigit
 		if need&gateStrictLoc != 0 {
@@ -142,68 +151,75 @@ func gateScan(s string, need gateFeature) gateFeature {
 			}
 		}
 	}
-	if need&gateParenDigit != 0 && gateFollowedByDigit(s, '(') {
-		f |= gateParenDigit
+	if need&gateViteTag != 0 && hasViteTag(s) {
+		f |= gateViteTag
 	}
-	if need&gateBracket != 0 && strings.IndexByte(s, '[') >= 0 {
-		f |= gateBracket
-	}
-	if need&gateCommaCol != 0 && hasCommaCol(s) {
-		f |= gateCommaCol
-	}
-	if need&gateErrWord != 0 && hasErrorWord(s) {
+	if need&gateErrWord != 0 && first >= 'A' && first <= 'Z' && hasErrorWord(s) {
 		f |= gateErrWord
 	}
 	return f
 }
 
-// gateColons looks at the ':'s of s, once for both questions: is one
-// followed by a digit, and is one followed by a space and a compiler's
-// severity, or the end of "ld" (gcc's format, the linker's lines).
-func gateColons(s string, wantDigit, wantDiag bool) (digit, diag bool) {
-	for i := 0; (wantDigit && !digit || wantDiag && !diag) && i < len(s); {
+// gateColons looks at the ':'s of s, once for all its questions: is one
+// followed by a digit, and (of wantDiag) is one followed by a space and a
+// compiler's severity, or the end of "ld" (gcc's format, the linker's
+// lines), or by a space and esbuild's "ERROR: " or "WARNING: ", or by
+// " line " (eslint's compact rows), or is one preceded by " TS" and
+// digits (tsc's code, in both its formats: "a.ts(1,2): error TS2322: x",
+// "a.ts:1:2 - error TS2322: x").
+func gateColons(s string, wantDigit bool, wantDiag gateFeature) (digit bool, diag gateFeature) {
+	for i := 0; (wantDigit && !digit || wantDiag&^diag != 0) && i < len(s); {
 		j := strings.IndexByte(s[i:], ':')
 		if j < 0 || i+j+1 >= len(s) {
 			break
 		}
 		i += j
+		if wantDiag&gateTscCode != 0 && i > 0 && s[i-1] >= '0' && s[i-1] <= '9' && gateAfterTSCode(s[:i]) {
+			diag |= gateTscCode
+		}
 		switch c := s[i+1]; {
 		case c >= '0' && c <= '9':
 			digit = true
-		case c == ' ' && wantDiag:
-			diag = diag || gccSeverityWord(s[i+2:]) || i >= 2 && s[i-2] == 'l' && s[i-1] == 'd'
+		case c == ' ' && wantDiag != 0:
+			if gccSeverityWord(s[i+2:]) || i >= 2 && s[i-2] == 'l' && s[i-1] == 'd' {
+				diag |= gateDiag
+			}
+			switch rest := s[i+2:]; {
+			case strings.HasPrefix(rest, "ERROR: ") || strings.HasPrefix(rest, "WARNING: "):
+				diag |= gateDiagCaps
+			case strings.HasPrefix(rest, "line "):
+				diag |= gateCommaCol
+			}
 		}
 		i++
 	}
-	return digit && wantDigit, diag
+	return digit && wantDigit, diag & wantDiag
 }
 
-// hasCommaCol is strings.Contains(s, ", col ") by a search for ',' (most
-// lines have none).
-func hasCommaCol(s string) bool {
-	for {
-		i := strings.IndexByte(s, ',')
-		if i < 0 {
-			return false
-		}
-		if strings.HasPrefix(s[i:], ", col ") {
-			return true
-		}
-		s = s[i+1:]
+// gateAfterTSCode reports whether s ends with " TS" and digits.
+func gateAfterTSCode(s string) bool {
+	i := len(s)
+	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+		i--
 	}
+	return i < len(s) && i >= 3 && s[i-3] == ' ' && s[i-2] == 'T' && s[i-1] == 'S'
 }
 
-func gateFollowedByDigit(s string, c byte) bool {
-	for {
-		i := strings.IndexByte(s, c)
-		if i < 0 || i+1 >= len(s) {
+// hasViteTag finds what vite's parser takes a line for by a '[' inside
+// it: vite's own "[vite] " tag (after a time, often), and rolldown's
+// "[CODE]" after a log prefix that ends in ") ".
+func hasViteTag(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		j := strings.IndexByte(s[i:], '[')
+		if j < 0 {
 			return false
 		}
-		if d := s[i+1]; d >= '0' && d <= '9' {
+		i += j
+		if strings.HasPrefix(s[i+1:], "vite] ") || i >= 2 && s[i-2] == ')' && s[i-1] == ' ' && i+1 < len(s) && s[i+1] >= 'A' && s[i+1] <= 'Z' {
 			return true
 		}
-		s = s[i+1:]
 	}
+	return false
 }
 
 // gateTable is a Detector's inverted view of its parsers' interests: for
@@ -216,10 +232,11 @@ type gateTable struct {
 	always  uint64        // ungated parsers
 	busy    uint64        // gated parsers busy after what they last saw
 	costly  uint64        // parsers with interests in costly features
-	anyOf   [gateMaxParsers]gateFeature
-	needFor uint64      // the unchosen costly parsers need was computed for
-	need    gateFeature // the union of their costly interests
-	rest    []Parser    // parsers past gateMaxParsers, fed every line
+	// needOf[k][b] is the union of the costly interests of the parsers
+	// k*8+j for the bits j of b: what the unchosen parsers want looked
+	// for, in a lookup per 8 parsers.
+	needOf [gateMaxParsers / 8][256]gateFeature
+	rest   []Parser // parsers past gateMaxParsers, fed every line
 }
 
 func (t *gateTable) init(parsers []Parser) {
@@ -248,10 +265,14 @@ func (t *gateTable) init(parsers []Parser) {
 				t.byFeat[f] |= bit
 			}
 		}
-		if in.any&^gateCheap != 0 {
+		if costly := in.any &^ gateCheap; costly != 0 {
 			t.costly |= bit
+			for b := 0; b < 256; b++ {
+				if b&(1<<(i%8)) != 0 {
+					t.needOf[i/8][b] |= costly
+				}
+			}
 		}
-		t.anyOf[i] = in.any &^ gateCheap
 		t.update(i)
 	}
 }
@@ -282,15 +303,11 @@ func (t *gateTable) want(line string) uint64 {
 	m |= t.feat(l.feat)
 	if c := t.costly &^ m; c != 0 && len(line) > 1 {
 		// Look only for what the parsers not yet chosen could want.
-		if c != t.needFor {
-			// Lines of a log tend to leave the same parsers unchosen:
-			// keep the union of their costly interests for the next.
-			t.needFor, t.need = c, 0
-			for ; c != 0; c &= c - 1 {
-				t.need |= t.anyOf[bits.TrailingZeros64(c)]
-			}
+		var need gateFeature
+		for k := 0; c != 0; k, c = k+1, c>>8 {
+			need |= t.needOf[k][c&0xff]
 		}
-		m |= t.feat(gateScan(line, t.need))
+		m |= t.feat(gateScan(line, l.first, need))
 	}
 	return m
 }

@@ -6,15 +6,22 @@ package detect
 // be true whenever Flush would do anything.
 
 var (
-	gateTsc = gateFirst("FE", false).with(gateColonDigit | gateParenDigit | gateEndDot)
+	// Headers carry a code ("error TS2322"), watch lines end with '.',
+	// and "Found 2 errors", "Errors  Files" start the summaries.
+	gateTsc = gateFirst("FE", false).with(gateTscCode | gateEndDot)
 	// "/abs/file" headers, "✖ 5 problems", compact (", col ") and unix rows,
 	// the json formatter's "[{" line.
 	// (unix rows end with ']').
-	gateEslint  = gateFirst("/", false).afterBracket("{").nonASCII().with(gateEndClose | gateCommaCol)
-	gateVitest  = gateFirst("RDFPT", false).nonASCII()
-	gateJest    = gateFirst("FPTSRD", false).nonASCII()
-	gateVite    = gateFirst("eBTEb", false).with(gateBracket)                                       // and rolldown's "[CODE] msg", "Build failed with 2 errors:", "build started..."
-	gateEsbuild = gateFirst("X>123456789", false).afterBracket("w").nonASCII().with(gateColonDigit) // "[watch] build ..."
+	gateEslint = gateFirst("/", false).afterBracket("{").nonASCII().with(gateEndClose | gateCommaCol)
+	gateVitest = gateFirst("RDFPT", false).nonASCII()
+	gateJest   = gateFirst("FPTSRD", false).nonASCII()
+	// "[vite] ..." anywhere, rolldown's "[CODE] msg" (and "[plugin x]")
+	// first or after a log prefix, "Build failed with 2 errors:",
+	// "error during build:", "build started...".
+	gateVite = gateFirst("eBTEb", false).afterBracket("ABCDEFGHIJKLMNOPQRSTUVWXYZpv").with(gateViteTag)
+	// "✘ [ERROR]" blocks (and their ASCII forms), "[watch] build ...",
+	// "a.js:1:2: ERROR: msg" of the API, "1 warning and 2 errors".
+	gateEsbuild = gateFirst("X>", false).afterBracket("w").nonASCII().with(gateDiagCaps | gateCount)
 	gateRollup  = gateFirst("b", false).afterBracket("!").with(gateEndDot)
 	gateWebpack = gateFirst("EWwac<", false)
 	// Idle, node takes error lines ("XError: ..." with a capital first),

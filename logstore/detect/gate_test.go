@@ -203,7 +203,7 @@ func (l *gateLine) wants(g *gateInterest) bool {
 	}
 	if !l.computed {
 		l.computed = true
-		l.feat |= gateScan(l.line, ^gateCheap)
+		l.feat |= gateScan(l.line, l.first, ^gateCheap)
 	}
 	return g.any&l.feat != 0
 }
@@ -227,6 +227,7 @@ func TestGateLine(t *testing.T) {
 		{"note: none here", gateInterest{any: gateDiag}, false},
 		{"    TypeError: x is not a function", gateFirst("R", false).with(gateErrWord), true},
 		{"Unhandled Exception in worker", gateFirst("R", false).with(gateErrWord), true},
+		{"node: Error: x", gateFirst("R", false).with(gateErrWord), false},
 		{"GET /api/Errands 200 EXCEPTIONAL", gateFirst("R", false).with(gateErrWord), false},
 		{"  \tpanic: x", gateFirst("p", false), true},
 		{"Panic: x", gateFirst("p", false), false},
@@ -234,12 +235,27 @@ func TestGateLine(t *testing.T) {
 		{"a.go:12: x", gateInterest{any: gateColonDigit}, true},
 		{"a.go: 12", gateInterest{any: gateColonDigit}, false},
 		{"x:", gateInterest{any: gateColonDigit}, false},
-		{"a.ts(3,4): error", gateInterest{any: gateParenDigit}, true},
-		{"a.ts (x)", gateInterest{any: gateParenDigit}, false},
+		{"a.ts(3,4): error TS2322: x", gateInterest{any: gateTscCode}, true},
+		{"src/TSX/a.ts (TS)", gateInterest{any: gateTscCode}, false},
+		{"src/a.ts:3:5 - error TS2322: x", gateInterest{any: gateTscCode}, true},
+		{"error TS5083: Cannot read file", gateInterest{any: gateTscCode}, true},
+		{"a TS: 1", gateInterest{any: gateTscCode}, false},
+		{"a XTS1: 1", gateInterest{any: gateTscCode}, false},
 		{"waiting...", gateInterest{any: gateEndDot}, true},
-		{"[x] y", gateInterest{any: gateBracket}, true},
+		{"12:01:33 PM [vite] page reload src/a.ts", gateInterest{any: gateViteTag}, true},
+		{"2024-05-01 (build) [PARSE_ERROR] x", gateInterest{any: gateViteTag}, true},
+		{"12:03:44 [INFO] compiled", gateInterest{any: gateViteTag}, false},
+		{"[vite]", gateInterest{any: gateViteTag}, false},
+		{"src/a.js:1:2: ERROR: x", gateInterest{any: gateDiagCaps}, true},
+		{"src/a.js:1:2: error: x", gateInterest{any: gateDiagCaps}, false},
+		{"1 warning and 2 errors", gateInterest{any: gateCount}, true},
+		{"12:01:33 PM compiled", gateInterest{any: gateCount}, false},
+		{"12:01:33 PM compiled in 3ms", gateInterest{any: gateCount}, false},
+		{"  3 errors", gateInterest{any: gateCount}, true},
 		{"src/a.js: line 3, col 9, Error - x (eqeqeq)", gateInterest{any: gateCommaCol}, true},
 		{"x, y, z", gateInterest{any: gateCommaCol}, false},
+		{"x, col 3", gateInterest{any: gateCommaCol}, false},
+		{"at x: line 3 of the file", gateInterest{any: gateCommaCol}, true},
 		{"done [rule]", gateInterest{any: gateEndClose}, true},
 		{"✘ [ERROR]", gateInterest{}.nonASCII(), true},
 		{"ERROR", gateInterest{}.nonASCII(), false},

@@ -29,12 +29,14 @@ func (e *Env) Resolve(p string) (string, bool) {
 	// a project's internal/ directory (Go's layout, common elsewhere) has
 	// files that exist.
 	nodeInternal := strings.HasPrefix(p, "internal/")
-	if !filepath.IsAbs(p) {
+	if filepath.IsAbs(p) {
+		p = filepath.Clean(p)
+	} else {
 		if e.Dir == "" {
 			return "", false
 		}
 		rel := p
-		p = filepath.Join(e.Dir, rel)
+		p = filepath.Join(e.Dir, rel) // Join cleans the path
 		// A script that changed directory runs its tools there: a path
 		// that exists under one of those directories is theirs, even when
 		// the same relative path also exists under Dir.
@@ -45,7 +47,6 @@ func (e *Env) Resolve(p string) (string, bool) {
 			}
 		}
 	}
-	p = filepath.Clean(p)
 	if !e.InWorkspace(p) || nodeInternal && !e.exists(p) {
 		return "", false
 	}
