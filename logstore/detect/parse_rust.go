@@ -42,6 +42,62 @@ type rustParser struct {
 	crateDirs []string
 	d         rustDiagnostic
 	p         rustPanicBlock
+	// rustc names a lint ("= note: `#[warn(unused_variables)]` on by
+	// default") under its first warning only: the lints seen, by the
+	// shape of their message ("unused variable: ``"), name the later ones.
+	lints map[string]string
+}
+
+const rustMaxLints = 64
+
+// lintCode gives p the lint name of an earlier warning of the same shape
+// when rustc printed none for it, and learns the name when it did.
+func (r *rustParser) lintCode(p *Problem) {
+	first, _, _ := strings.Cut(p.Message, "\n")
+	if p.Code != "" && !rustIsErrorCode(p.Code) {
+		if r.lints == nil {
+			r.lints = make(map[string]string)
+		}
+		if len(r.lints) < rustMaxLints {
+			r.lints[rustMessageShape(first)] = p.Code
+		}
+		return
+	}
+	if p.Code == "" && r.lints != nil {
+		p.Code = r.lints[rustMessageShape(first)]
+	}
+}
+
+// rustMessageShape is msg without what its backquotes hold.
+func rustMessageShape(msg string) string {
+	if strings.IndexByte(msg, '`') < 0 {
+		return msg
+	}
+	var b strings.Builder
+	in := false
+	for i := 0; i < len(msg); i++ {
+		c := msg[i]
+		if c == '`' {
+			in = !in
+		}
+		if !in || c == '`' {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// rustIsErrorCode reports whether code is rustc's "E0308" form.
+func rustIsErrorCode(code string) bool {
+	if len(code) != 5 || code[0] != 'E' {
+		return false
+	}
+	for i := 1; i < 5; i++ {
+		if code[i] < '0' || code[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // rustDiagnostic is one `error[E0308]: msg` block being read.
@@ -457,7 +513,11 @@ func (r *rustParser) Flush(env *Env, out *Output) {
 	switch r.state {
 	case rustDiag:
 		r.state = rustIdle
+		n := len(out.Problems)
 		r.d.emit(out)
+		if len(out.Problems) > n {
+			r.lintCode(&out.Problems[n])
+		}
 	case rustPanic:
 		r.state = rustIdle
 		r.p.emit(out)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Recaptures testdata/rust/short*.in, should-panic.in and build-script.in
-# from real cargo: the short message format, a #[should_panic] test that
-# returned, and a build script that panics (its lines indented under
-# cargo's "--- stderr").
+# Recaptures testdata/rust/short*.in, should-panic.in, build-script.in
+# and lint-repeat.in from real cargo: the short message format, a
+# #[should_panic] test that returned, a build script that panics (its
+# lines indented under cargo's "--- stderr"), and lints that fire more than
+# once (rustc names the lint under the first warning only).
 # Usage: bash testdata/capture/rust-more.sh   (from logstore/detect; needs cargo)
 # Not run in CI.
 set -euo pipefail
@@ -56,3 +57,18 @@ fn main() {
 }
 R
 (cd buildscript && cargo build 2>&1 | save build-script buildscript) || true
+
+new lintrepeat
+cat > lintrepeat/src/main.rs <<'R'
+fn foo() {}
+fn bar() {}
+struct S;
+fn main() {
+    let a = 1;
+    let b = 2;
+    let mut c = 3;
+    let mut d = 4;
+    println!("{}{}", c, d);
+}
+R
+(cd lintrepeat && cargo build 2>&1 | save lint-repeat lintrepeat) || true
