@@ -1,6 +1,10 @@
 package detect
 
-import "strings"
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+)
 
 // C and C++ compilers: `file:line:col: error|warning|fatal error: msg [-Wflag]`
 // with the source snippet and its ^~~~ range, and `note:` lines that belong
@@ -351,4 +355,65 @@ func (g *gccParser) Flush(_ *Env, out *Output) {
 	}
 	g.gutter, g.bareSrc = false, false
 	out.Problems = append(out.Problems, p)
+}
+
+// lld (ld.lld, rust-lld, wasm-ld) reports a symbol error on one line and
+// where it is referenced or defined on the ">>> " lines under it:
+//
+//	rust-lld: error: undefined symbol: missing_symbol
+//	>>> referenced by main.rs:5 (src/main.rs:5)
+//	>>>               /abs/target/debug/deps/app.o:(app::main)
+//
+// The path in parentheses is the one the compiler was given; objects
+// without debug information give none ("referenced by a.o:(main)").
+type lldError struct {
+	tool string // "rust-lld"
+	msg  string // "undefined symbol: missing_symbol"
+}
+
+// lldErrorLine reads "<tool>: error: undefined symbol: x" (or "duplicate
+// symbol: x") of a linker of the lld family.
+func lldErrorLine(t string) (lldError, bool) {
+	tool, msg, ok := strings.Cut(t, ": error: ")
+	if !ok || !strings.HasSuffix(tool, "lld") && !strings.HasSuffix(tool, "wasm-ld") || strings.ContainsAny(tool, " \t") {
+		return lldError{}, false
+	}
+	if !strings.HasPrefix(msg, "undefined symbol: ") && !strings.HasPrefix(msg, "duplicate symbol: ") {
+		return lldError{}, false
+	}
+	return lldError{tool: filepath.Base(tool), msg: msg}, true
+}
+
+type lldRef struct {
+	path string // "" when the object had no line information
+	line int
+}
+
+// lldReference reads ">>> referenced by main.rs:5 (src/main.rs:5)",
+// ">>> defined at a.c:3 (/abs/a.c:3)" and their continuation lines.
+func lldReference(t string) (lldRef, bool) {
+	rest, ok := strings.CutPrefix(t, ">>> ")
+	if !ok {
+		return lldRef{}, false
+	}
+	for _, p := range [...]string{"referenced by ", "defined at "} {
+		if r, ok := strings.CutPrefix(rest, p); ok {
+			rest = r
+			break
+		}
+	}
+	rest = strings.TrimSpace(rest)
+	// Prefer the path in parentheses: the basename comes first.
+	if i := strings.LastIndex(rest, " ("); i >= 0 && strings.HasSuffix(rest, ")") {
+		rest = rest[i+2 : len(rest)-1]
+	}
+	i := strings.LastIndexByte(rest, ':')
+	if i <= 0 {
+		return lldRef{}, true
+	}
+	n, err := strconv.Atoi(rest[i+1:])
+	if err != nil || n <= 0 {
+		return lldRef{}, true
+	}
+	return lldRef{path: rest[:i], line: n}, true
 }

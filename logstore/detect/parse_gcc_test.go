@@ -26,3 +26,38 @@ func TestGccVariants(t *testing.T) {
 			lines: []string{"/usr/bin/ld: /tmp/cc.o: in function `main':", "a.c:(.text+0x5): undefined reference to `f'", "collect2: error: ld returned 1 exit status"}},
 	})
 }
+
+func TestLldLines(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		want lldError
+		ok   bool
+	}{
+		{"rust-lld: error: undefined symbol: missing_symbol", lldError{"rust-lld", "undefined symbol: missing_symbol"}, true},
+		{"/usr/bin/ld.lld: error: duplicate symbol: foo", lldError{"ld.lld", "duplicate symbol: foo"}, true},
+		{"wasm-ld: error: undefined symbol: f", lldError{"wasm-ld", "undefined symbol: f"}, true},
+		{"collect2: error: ld returned 1 exit status", lldError{}, false},
+		{"rust-lld: error: unable to find library -lfoo", lldError{}, false},
+		{"my lld: error: undefined symbol: f", lldError{}, false},
+	} {
+		if got, ok := lldErrorLine(c.line); ok != c.ok || got != c.want {
+			t.Errorf("lldErrorLine(%q) = %+v, %v; want %+v, %v", c.line, got, ok, c.want, c.ok)
+		}
+	}
+	for _, c := range []struct {
+		line string
+		want lldRef
+		ok   bool
+	}{
+		{">>> referenced by main.rs:5 (src/main.rs:5)", lldRef{"src/main.rs", 5}, true},
+		{">>> defined at a.c:3 (/w/a c.c:3)", lldRef{"/w/a c.c", 3}, true},
+		{">>> referenced by a.c:7", lldRef{"a.c", 7}, true},
+		{">>>               /w/target/debug/deps/app.o:(app::main::h39bf)", lldRef{}, true},
+		{">>> referenced by a.o:(main)", lldRef{}, true},
+		{"referenced by a.c:7", lldRef{}, false},
+	} {
+		if got, ok := lldReference(c.line); ok != c.ok || got != c.want {
+			t.Errorf("lldReference(%q) = %+v, %v; want %+v, %v", c.line, got, ok, c.want, c.ok)
+		}
+	}
+}

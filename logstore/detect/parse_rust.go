@@ -126,6 +126,12 @@ type rustDiagnostic struct {
 	multiMain          bool // the main run starts a multi-line span
 	endLine, endColumn int  // its end (exclusive), once drawn
 	endLabel           string
+
+	// "error: linking with `cc` failed" has no location of its own; its
+	// notes hold the linker's ("rust-lld: error: undefined symbol: f",
+	// ">>> referenced by main.rs:5 (src/main.rs:5)").
+	link     lldError
+	linkRefs []Location
 }
 
 // rustRun is one underline (^^^ or ---) under a code line.
@@ -275,7 +281,7 @@ func (r *rustParser) startDiag(line string) bool {
 	}
 	r.state, r.lines = rustDiag, 0
 	r.d = rustDiagnostic{sev: sev, code: code, msg: strings.TrimSpace(msg),
-		notes: r.d.notes[:0], related: r.d.related[:0], runs: r.d.runs[:0]}
+		notes: r.d.notes[:0], related: r.d.related[:0], runs: r.d.runs[:0], linkRefs: r.d.linkRefs[:0]}
 	return true
 }
 
@@ -321,12 +327,17 @@ func (r *rustParser) diagLine(line string, env *Env) bool {
 		return true
 	}
 	if strings.HasPrefix(trimmed, "= ") && trimmed != line {
-		d.notes = append(d.notes, strings.TrimSpace(trimmed[2:]))
+		note := strings.TrimSpace(trimmed[2:])
+		d.notes = append(d.notes, note)
 		d.noteOpen, d.afterCode = true, false
+		r.linkerLine(strings.TrimPrefix(note, "note: "), env)
 		return true
 	}
 	if d.noteOpen && trimmed != line {
-		d.notes[len(d.notes)-1] = natAppend(d.notes[len(d.notes)-1], strings.TrimSpace(trimmed))
+		t := strings.TrimSpace(trimmed)
+		if !r.linkerLine(t, env) {
+			d.notes[len(d.notes)-1] = natAppend(d.notes[len(d.notes)-1], t)
+		}
 		return true
 	}
 	if strings.HasPrefix(line, "note: ") || strings.HasPrefix(line, "help: ") {
@@ -337,6 +348,30 @@ func (r *rustParser) diagLine(line string, env *Env) bool {
 		return true
 	}
 	return false
+}
+
+// linkerLine reads a line of the linker's output in a note; true when it
+// was one of lld's lines, which the problems at its references carry
+// instead of the note.
+func (r *rustParser) linkerLine(t string, env *Env) bool {
+	d := &r.d
+	if e, ok := lldErrorLine(t); ok {
+		d.link = e
+		return true
+	}
+	if d.link.msg == "" {
+		return false
+	}
+	ref, ok := lldReference(t)
+	if !ok {
+		return false
+	}
+	if ref.path != "" && len(d.linkRefs) < rustMaxRelated {
+		if abs, ok := r.resolve(env, ref.path); ok {
+			d.linkRefs = append(d.linkRefs, Location{File: abs, Line: ref.line, Column: 1})
+		}
+	}
+	return true
 }
 
 // rustGutter returns the index of the '|' of a snippet line (`12 |  code`,
@@ -526,6 +561,13 @@ func (r *rustParser) Flush(env *Env, out *Output) {
 
 func (d *rustDiagnostic) emit(out *Output) {
 	d.endSub()
+	if !d.have && d.link.msg != "" {
+		// The linker's error, at each place that refers to the symbol.
+		for _, at := range d.linkRefs {
+			out.Problems = append(out.Problems, Problem{Location: at, Severity: Error, Message: d.link.msg, Source: d.link.tool})
+		}
+		return
+	}
 	if !d.have || d.loc.File == "" {
 		return
 	}

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Recaptures testdata/rust/short*.in, should-panic.in, build-script.in
-# and lint-repeat.in from real cargo: the short message format, a
+# Recaptures testdata/rust/short*.in, should-panic.in, build-script.in,
+# lint-repeat.in and link-undefined.in from real cargo: the short message format, a
 # #[should_panic] test that returned, a build script that panics (its
-# lines indented under cargo's "--- stderr"), and lints that fire more than
-# once (rustc names the lint under the first warning only).
+# lines indented under cargo's "--- stderr"), lints that fire more than
+# once (rustc names the lint under the first warning only), and
+# link-undefined.in: a symbol the linker (rust-lld) cannot find.
 # Usage: bash testdata/capture/rust-more.sh   (from logstore/detect; needs cargo)
 # Not run in CI.
 set -euo pipefail
@@ -72,3 +73,15 @@ fn main() {
 }
 R
 (cd lintrepeat && cargo build 2>&1 | save lint-repeat lintrepeat) || true
+
+new linkundef
+cat > linkundef/src/main.rs <<'R'
+unsafe extern "C" {
+    fn missing_symbol(x: i32) -> i32;
+}
+fn main() {
+    let v = unsafe { missing_symbol(3) };
+    println!("{}", v);
+}
+R
+(cd linkundef && cargo build 2>&1 | save link-undefined linkundef) || true
