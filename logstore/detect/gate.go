@@ -30,7 +30,7 @@ const (
 	gateCommaCol                           // ": line " anywhere (eslint's compact rows: "a.js: line 3, col 9, Error - x")
 	gateEndColon                           // last byte ':' or ','
 	gateStrictLoc                          // "path:line[:col]:" as the first token (natSplitLoc strict)
-	gateErrWord                            // a capital first, and "Error" or "Exception" anywhere
+	gateErrWord                            // "Error" or "Exception" anywhere
 	gateDiag                               // ": error: " and the like, or "ld: " (gcc's format, the linker)
 	gateDiagCaps                           // ": ERROR: " or ": WARNING: " (esbuild's API format)
 	gateCount                              // a count (a digit 1-9) first and " error(s)" or " warning(s)" last
@@ -137,9 +137,9 @@ func gateCountEnd(line string) bool {
 		strings.HasSuffix(line, " warnings") || strings.HasSuffix(line, " warning")
 }
 
-// gateScan finds those of the costly features in need that s (whose
-// first non-blank byte is first) has, with the vectorized byte search.
-func gateScan(s string, first int, need gateFeature) gateFeature {
+// gateScan finds those of the costly features in need that s has, with
+// the vectorized byte search.
+func gateScan(s string, need gateFeature) gateFeature {
 	var f gateFeature
 	colonDigit, diag := gateColons(s, need&(gateColonDigit|gateStrictLoc) != 0, need&(gateDiag|gateDiagCaps|gateCommaCol|gateTscCode))
 	f |= diag
@@ -154,7 +154,7 @@ func gateScan(s string, first int, need gateFeature) gateFeature {
 	if need&gateViteTag != 0 && hasViteTag(s) {
 		f |= gateViteTag
 	}
-	if need&gateErrWord != 0 && first >= 'A' && first <= 'Z' && hasErrorWord(s) {
+	if need&gateErrWord != 0 && hasErrorWord(s) {
 		f |= gateErrWord
 	}
 	return f
@@ -307,7 +307,7 @@ func (t *gateTable) want(line string) uint64 {
 		for k := 0; c != 0; k, c = k+1, c>>8 {
 			need |= t.needOf[k][c&0xff]
 		}
-		m |= t.feat(gateScan(line, l.first, need))
+		m |= t.feat(gateScan(line, need))
 	}
 	return m
 }

@@ -203,7 +203,7 @@ func (l *gateLine) wants(g *gateInterest) bool {
 	}
 	if !l.computed {
 		l.computed = true
-		l.feat |= gateScan(l.line, l.first, ^gateCheap)
+		l.feat |= gateScan(l.line, ^gateCheap)
 	}
 	return g.any&l.feat != 0
 }
@@ -227,7 +227,7 @@ func TestGateLine(t *testing.T) {
 		{"note: none here", gateInterest{any: gateDiag}, false},
 		{"    TypeError: x is not a function", gateFirst("R", false).with(gateErrWord), true},
 		{"Unhandled Exception in worker", gateFirst("R", false).with(gateErrWord), true},
-		{"node: Error: x", gateFirst("R", false).with(gateErrWord), false},
+		{"fatal: Error: x", gateFirst("R", false).with(gateErrWord), true},
 		{"GET /api/Errands 200 EXCEPTIONAL", gateFirst("R", false).with(gateErrWord), false},
 		{"  \tpanic: x", gateFirst("p", false), true},
 		{"Panic: x", gateFirst("p", false), false},

@@ -195,7 +195,8 @@ func gccSpacedLoc(line string) (natLoc, bool) {
 			ln, col, k := natLineCol(line, i)
 			if k < len(line) && line[k] == ':' && ln > 0 {
 				rest := line[k+1:]
-				if gccSeverityWord(strings.TrimPrefix(rest, " ")) {
+				// As gcc prints it (and the gate looks for it): ": error: ".
+				if strings.HasPrefix(rest, " ") && gccSeverityWord(rest[1:]) {
 					path := strings.TrimSpace(line[:i])
 					if path == "" {
 						return natLoc{}, false

@@ -1,6 +1,9 @@
 package detect
 
-import "strings"
+import (
+	"path/filepath"
+	"strings"
+)
 
 // Node.js crashes: an uncaught exception or unhandled rejection prints
 //
@@ -42,7 +45,16 @@ type nodeParser struct {
 	caretCol int // 0-based, -1 unknown
 	caretLen int
 
-	inError   bool
+	// thrown is the value a `throw` of no Error printed under the caret
+	// ("oops", "{ a: 1 }"): hdrState 4 waits for node's "(Use `node
+	// --trace-uncaught ...`" (or 5: the blank line, then "Node.js v20").
+	thrown string
+
+	inError bool
+	// tentative: the error line had a prefix ("fatal: Error: x", as
+	// console.error('fatal:', err) prints it); it is one only when a
+	// stack frame follows at once.
+	tentative bool
 	message   string
 	code      string
 	indent    int      // the error line's indentation
@@ -111,6 +123,12 @@ func (p *nodeParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 	if len(line) > 0 && (line[0] == '[' || line[0] == 'R') && !p.nested && p.cycle(line, env, out) {
 		return true
 	}
+	if p.inError && p.tentative {
+		p.tentative = false
+		if !nodeIsFrame(line) {
+			p.inError = false
+		}
+	}
 	if p.inError {
 		if nodeIsFrame(line) {
 			if f, ok := jsParseAtFrame(line, env); ok && len(p.frames) < 64 {
@@ -153,10 +171,30 @@ func (p *nodeParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 		if nodeMaybeError(line) && p.start(line, out) {
 			return true
 		}
+		// A thrown value that is no Error prints itself.
+		p.hdrState, p.thrown = 4, line
+		if len(p.thrown) > jsMaxMessage {
+			p.thrown = p.thrown[:jsMaxMessage] + "…"
+		}
+		return false
+	case 4, 5:
+		switch {
+		case p.hdrState == 4 && strings.HasPrefix(line, "(Use `node --trace-uncaught"),
+			p.hdrState == 5 && strings.HasPrefix(line, "Node.js v"):
+			p.throwEnd(env, out)
+			return true
+		case p.hdrState == 4 && line == "":
+			p.hdrState = 5
+			return false
+		}
 		p.hdrState = 0
 	}
 	if nodeMaybeError(line) {
 		p.start(line, out)
+		return false
+	}
+	if i := nodePrefixedError(line); i > 0 && p.start(line[i:], out) {
+		p.tentative = true
 		return false
 	}
 	if n := len(line); n > 2 && line[n-1] >= '0' && line[n-1] <= '9' && (line[0] == '/' || strings.HasPrefix(line, "file://")) {
@@ -220,7 +258,7 @@ func (p *nodeParser) start(line string, out *Output) bool {
 	if !ok {
 		return false
 	}
-	p.inError, p.preFrames, p.frames = true, 0, p.frames[:0]
+	p.inError, p.tentative, p.preFrames, p.frames = true, false, 0, p.frames[:0]
 	clear(p.more)
 	p.more = p.more[:0]
 	p.indent = len(line) - len(strings.TrimLeft(line, " \t"))
@@ -323,6 +361,17 @@ func (p *nodeParser) end(env *Env, out *Output) {
 	}()
 	prob := Problem{Severity: Error, Message: p.message, Source: "node", Code: p.code}
 	switch {
+	case hdr && strings.HasPrefix(p.message, "SyntaxError") && env.exists(p.hdrFile):
+		// Where the code does not parse; the frames are the loader's and
+		// the require() that loaded it.
+		prob.File, prob.Line = p.hdrFile, p.hdrLine
+		if p.caretCol >= 0 {
+			prob.Column = p.caretCol + 1
+			if p.caretLen > 1 {
+				prob.EndLine, prob.EndColumn = prob.Line, prob.Column+p.caretLen
+			}
+		}
+		prob.Related = append([]Related(nil), p.frames...)
 	case len(p.frames) > 0:
 		prob.Location = p.frames[0].Location
 		prob.Related = append([]Related(nil), p.frames[1:]...)
@@ -338,12 +387,105 @@ func (p *nodeParser) end(env *Env, out *Output) {
 			}
 		}
 	default:
-		return
+		loc, ok := nodeImporter(p.message, env)
+		if !ok {
+			return
+		}
+		prob.Location = loc
 	}
 	if len(more) > 0 {
 		prob.Message = jsJoinMessage(p.message, more, p.indent)
 	}
 	out.Problems = append(out.Problems, prob)
+}
+
+// throwEnd reports a thrown value that is no Error at the header's place.
+func (p *nodeParser) throwEnd(env *Env, out *Output) {
+	p.hdrState = 0
+	if !env.exists(p.hdrFile) {
+		return
+	}
+	prob := Problem{Location: Location{File: p.hdrFile, Line: p.hdrLine}, Severity: Error,
+		Message: "Uncaught " + p.thrown, Source: "node"}
+	if p.caretCol >= 0 {
+		prob.Column = p.caretCol + 1
+	}
+	out.Problems = append(out.Problems, prob)
+	jsRaise(out, LevelError)
+}
+
+// nodeImporter places ESM's "Cannot find module '/abs/b.mjs' imported
+// from /abs/a.mjs" (or "Cannot find package 'x' imported from ...") at the
+// import in the importing file: node's frames are all its own.
+func nodeImporter(msg string, env *Env) (Location, bool) {
+	head, from, ok := strings.Cut(msg, " imported from ")
+	if !ok {
+		return Location{}, false
+	}
+	from, _, _ = strings.Cut(from, "\n")
+	abs, ok := env.ResolveExisting(strings.TrimSpace(from))
+	if !ok {
+		return Location{}, false
+	}
+	loc := Location{File: abs, Line: 1, Column: 1}
+	i := strings.IndexByte(head, '\'')
+	j := strings.LastIndexByte(head, '\'')
+	if i < 0 || j <= i {
+		return loc, true
+	}
+	spec := head[i+1 : j]
+	specs := []string{spec}
+	if filepath.IsAbs(spec) {
+		// node names the module by the path it resolved to.
+		if rel, err := filepath.Rel(filepath.Dir(abs), spec); err == nil {
+			if !strings.HasPrefix(rel, "../") {
+				rel = "./" + rel
+			}
+			specs = []string{rel, strings.TrimSuffix(rel, filepath.Ext(rel))}
+		}
+	}
+	for _, s := range specs {
+		if l, c, ok := env.findImport(abs, s); ok {
+			loc.Line, loc.Column = l, c
+			break
+		}
+	}
+	return loc, true
+}
+
+// nodePrefixedError finds an error line printed after a prefix
+// ("fatal: Error: x", "[db] TypeError: y"): the index of the error's name,
+// 0 when there is none.
+func nodePrefixedError(line string) int {
+	for off := 0; off < len(line); {
+		j := strings.IndexByte(line[off:], 'E')
+		if j < 0 {
+			return 0
+		}
+		at := off + j
+		off = at + 1
+		var end int
+		switch {
+		case strings.HasPrefix(line[at:], "Error"):
+			end = at + len("Error")
+		case strings.HasPrefix(line[at:], "Exception"):
+			end = at + len("Exception")
+		default:
+			continue
+		}
+		if end < len(line) && line[end] != ':' && line[end] != ' ' {
+			continue
+		}
+		start := at
+		for start > 0 && nodeIdentByte(line[start-1]) {
+			start--
+		}
+		// An error's cause is printed inside it ("  [cause]: Error: x").
+		if start > 1 && line[start-1] == ' ' && line[start] >= 'A' && line[start] <= 'Z' && !strings.HasSuffix(line[:start], "[cause]: ") {
+			return start
+		}
+	}
+	return 0
 }
 
 func (p *nodeParser) Flush(env *Env, out *Output) {

@@ -224,3 +224,44 @@ func TestNodeLeavesPythonTracebacksAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeModuleNotFoundAtImport: ESM's ERR_MODULE_NOT_FOUND names the
+// importing file only; the problem goes at its import of the module.
+func TestNodeModuleNotFoundAtImport(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"src/main.mjs": "// app\nimport { a } from './util.mjs';\nimport b from \"./does-not-exist.mjs\";\nimport c from 'no-such-package';\n",
+		"src/util.mjs": "export const a = 1;\n",
+	})
+	env := Env{Dir: root, Roots: []string{root}}
+	for _, c := range []struct {
+		msg       string
+		line, col int
+	}{
+		{"Error [ERR_MODULE_NOT_FOUND]: Cannot find module '" + root + "/src/does-not-exist.mjs' imported from " + root + "/src/main.mjs", 3, 15},
+		{"Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'no-such-package' imported from " + root + "/src/main.mjs", 4, 15},
+		{"Error [ERR_MODULE_NOT_FOUND]: Cannot find module '" + root + "/src/gone.mjs' imported from " + root + "/src/main.mjs", 1, 1},
+	} {
+		d := NewDetector(env, BuiltinParsers())
+		var got []Problem
+		for _, l := range []string{"node:internal/modules/esm/resolve:283", "    throw new ERR_MODULE_NOT_FOUND(", "          ^", "", c.msg,
+			"    at finalizeResolution (node:internal/modules/esm/resolve:283:11)", "    at moduleResolve (node:internal/modules/esm/resolve:952:10) {", "  code: 'ERR_MODULE_NOT_FOUND',", "}", "", "Node.js v20.20.2"} {
+			got = append(got, d.Feed(l).Problems...)
+		}
+		got = append(got, d.Flush().Problems...)
+		if len(got) != 1 || got[0].File != root+"/src/main.mjs" || got[0].Line != c.line || got[0].Column != c.col || got[0].Code != "ERR_MODULE_NOT_FOUND" {
+			t.Errorf("%s: got %+v, want main.mjs:%d:%d", c.msg, got, c.line, c.col)
+		}
+	}
+}
+
+// TestNodePrefixedErrorNeedsFrames: an error line after a prefix is one
+// only when a stack frame follows it.
+func TestNodePrefixedErrorNeedsFrames(t *testing.T) {
+	got := jsDetect(t, "/ws", "request failed: Error: boom", "GET /x 500", "    at handler (/ws/src/a.js:3:9)")
+	if len(got) != 0 {
+		t.Fatalf("got %+v, want none", got)
+	}
+	p := jsOne(t, jsDetect(t, "/ws", "[db] TypeError: boom", "    at handler (/ws/src/a.js:3:9)"))
+	jsWant(t, p, "/ws/src/a.js", 3, 9, "node", "TypeError: boom")
+}
