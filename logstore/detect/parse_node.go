@@ -55,7 +55,10 @@ type nodeParser struct {
 	// console.error('fatal:', err) prints it); it is one only when a
 	// stack frame follows at once.
 	tentative bool
-	message   string
+	// props counts the lines of the error's own properties, printed
+	// after its frames ("    at x (a.js:1:2) {", "  code: 'E_X'", "}").
+	props   int
+	message string
 	code      string
 	indent    int      // the error line's indentation
 	more      []string // lines of the message after the first (bounded)
@@ -129,12 +132,32 @@ func (p *nodeParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 			p.inError = false
 		}
 	}
+	if p.inError && p.props > 0 {
+		t := strings.TrimSpace(line)
+		if t == "}" {
+			p.end(env, out)
+			return true
+		}
+		if p.props++; p.props <= 64 && t != "" && line[0] == ' ' {
+			// An error's cause and its frames are printed in here too.
+			if c, ok := strings.CutPrefix(t, "code: '"); ok && p.code == "" {
+				if c, ok = strings.CutSuffix(strings.TrimSuffix(c, ","), "'"); ok && jsIsCode(c) && !strings.ContainsAny(c, " '") {
+					p.code = c
+				}
+			}
+			return true
+		}
+		p.end(env, out)
+	}
 	if p.inError {
 		if nodeIsFrame(line) {
 			if f, ok := jsParseAtFrame(line, env); ok && len(p.frames) < 64 {
 				p.frames = append(p.frames, f)
 			}
 			p.preFrames = -1
+			if strings.HasSuffix(line, " {") {
+				p.props = 1
+			}
 			return true
 		}
 		// Multi-line messages ("Require stack:", assertion diffs) come
@@ -351,7 +374,7 @@ func (p *nodeParser) end(env *Env, out *Output) {
 	if !p.inError {
 		return
 	}
-	p.inError = false
+	p.inError, p.props = false, 0
 	hdr := p.hdrState == 3
 	p.hdrState = 0
 	more := p.more
