@@ -53,7 +53,7 @@ func (*vitestParser) gateInterest() gateInterest { return gateVitest }
 func (p *vitestParser) gateBusy() bool           { return p.block.open }
 
 func (*jestParser) gateInterest() gateInterest { return gateJest }
-func (p *jestParser) gateBusy() bool           { return p.block.open }
+func (p *jestParser) gateBusy() bool           { return p.block.open || p.console != jestNoConsole }
 
 func (*viteParser) gateInterest() gateInterest { return gateVite }
 func (p *viteParser) gateBusy() bool           { return p.open || p.rd.busy() }
@@ -94,10 +94,12 @@ func (*genericParser) gateBusy() bool             { return false }
 func (*gccParser) gateInterest() gateInterest { return gateGcc }
 func (g *gccParser) gateBusy() bool           { return g.have || len(g.context) > 0 }
 
-// "not ok", "ok", "TAP version", "# " comments.
-var gateTap = gateFirst("noT#", false)
+// "not ok", "ok", "TAP version", "# " comments, "Node.js v20.1.0" after a
+// crash, and the spec reporter's "✖", "✔", "▶", "ℹ" lines.
+var gateTap = gateFirst("noT#N", false).nonASCII()
 
 func (*tapParser) gateInterest() gateInterest { return gateTap }
 func (p *tapParser) gateBusy() bool {
-	return p.state != tapIdle || p.inner.inError || p.inner.hdrState != 0
+	return p.state != tapIdle || p.inner.inError || p.inner.hdrState != 0 || p.inner.console != 0 ||
+		len(p.pending) > 0 || p.spec || p.specSum || p.entry || p.nodeTrailer || p.testAt.File != ""
 }

@@ -71,6 +71,14 @@ type jsTestBlock struct {
 	frames  []Related
 	loc     Location // fallback location when no frame is in the workspace
 	code    string
+	// file is the test file of the block's header (vitest's " FAIL  file >
+	// test"), existing: the place, at its line 1, of a failure that shows
+	// none in the workspace (a timeout, an assertion count, a load error).
+	file string
+	// jest: a thrown string's quote goes on over these lines
+	// (`thrown: "Exceeded timeout of 100 ms for a test.` and the advice).
+	quote     []string
+	quoteOpen bool
 	// vitest: the "[CODE] msg" line just read (a box may follow).
 	head     bool
 	headCode string
@@ -78,14 +86,15 @@ type jsTestBlock struct {
 }
 
 func (b *jsTestBlock) reset(title string) {
-	*b = jsTestBlock{open: true, title: title, frames: b.frames[:0]}
+	clear(b.quote) // they hold the lines' memory
+	*b = jsTestBlock{open: true, title: title, frames: b.frames[:0], quote: b.quote[:0]}
 }
 
 func (b *jsTestBlock) problem(source string, out *Output) {
 	if !b.open {
 		return
 	}
-	b.open = false
+	b.open, b.quoteOpen = false, false
 	p := Problem{Severity: Error, Source: source, Code: b.code}
 	b.headCode, b.headMsg = "", ""
 	switch {
@@ -95,6 +104,8 @@ func (b *jsTestBlock) problem(source string, out *Output) {
 	case len(b.frames) > 0:
 		p.Location = b.frames[0].Location
 		p.Related = append([]Related(nil), b.frames[1:]...)
+	case b.file != "" && b.message != "":
+		p.Location = Location{File: b.file, Line: 1, Column: 1}
 	default:
 		return
 	}
@@ -102,6 +113,9 @@ func (b *jsTestBlock) problem(source string, out *Output) {
 		p.Related = nil
 	}
 	msg := b.message
+	if len(b.quote) > 0 {
+		msg = jsJoinMessage(msg, b.quote, 0)
+	}
 	if b.extra != "" {
 		msg += " (" + b.extra + ")"
 	}
@@ -283,6 +297,9 @@ func (p *vitestParser) fail(rest string, env *Env, out *Output) bool {
 		return false
 	}
 	p.block.reset(title)
+	if abs, ok := env.ResolveExisting(p.rooted(file)); ok {
+		p.block.file = abs
+	}
 	jsRaise(out, LevelError)
 	return true
 }
@@ -293,7 +310,18 @@ type jestParser struct {
 	file   string // test file of the current " FAIL " section
 	ranAll bool   // a run finished: the next result line starts a cycle
 	block  jsTestBlock
+	// console: in a "● Console" section (what the tests logged, no
+	// failure), until the next header or an unindented line.
+	console jestConsole
 }
+
+type jestConsole uint8
+
+const (
+	jestNoConsole   jestConsole = iota
+	jestConsoleHead             // "● Console" read: a "console.log" line must follow
+	jestConsoleIn
+)
 
 func (p *jestParser) Name() string { return "jest" }
 
@@ -304,7 +332,13 @@ func (p *jestParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 	t := strings.TrimLeft(line, " ")
 	indent := len(line) - len(t)
 	if t == "" {
+		if p.block.open {
+			p.block.quoteOpen = false
+		}
 		return p.block.open
+	}
+	if indent < 2 || strings.HasPrefix(t, "● ") {
+		p.console = jestNoConsole
 	}
 	switch {
 	case indent <= 1 && (strings.HasPrefix(t, "FAIL ") || strings.HasPrefix(t, "PASS ")):
@@ -326,6 +360,12 @@ func (p *jestParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 	case strings.HasPrefix(t, "● "):
 		p.block.problem("jest", out)
 		title := strings.TrimSpace(t[len("● "):])
+		if title == "Console" {
+			// With several test files, what each logged comes in a
+			// section of this title: "    console.error" blocks.
+			p.console = jestConsoleHead
+			return true
+		}
 		if title == "Test suite failed to run" {
 			title = ""
 		}
@@ -346,6 +386,19 @@ func (p *jestParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 		out.CycleStart = true
 		return true
 	}
+	switch p.console {
+	case jestConsoleIn:
+		return true
+	case jestConsoleHead:
+		if jestConsoleBlock(t) {
+			p.console = jestConsoleIn
+			return true
+		}
+		// A test titled "Console" failed.
+		p.console = jestNoConsole
+		p.block.reset("Console")
+		jsRaise(out, LevelError)
+	}
 	if !p.block.open {
 		return false
 	}
@@ -362,6 +415,14 @@ func (p *jestParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 		}
 	case b.message == "":
 		b.message = strings.TrimSpace(t)
+		b.quoteOpen = jestOpenQuote(b.message)
+	case b.quoteOpen:
+		// `thrown: "Exceeded timeout of 100 ms for a test.` goes on
+		// until its closing quote or a blank line (bounded as other
+		// messages).
+		v := strings.TrimSpace(t)
+		b.quote = append(b.quote, v)
+		b.quoteOpen = !strings.HasSuffix(v, `"`) && len(b.quote) <= jsMaxMessageLines
 	case strings.HasPrefix(t, "Expected: ") || strings.HasPrefix(t, "Received: "):
 		if len(b.extra) < 200 {
 			if b.extra != "" {
@@ -382,4 +443,29 @@ func (p *jestParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 	return true
 }
 
-func (p *jestParser) Flush(env *Env, out *Output) { p.block.problem("jest", out) }
+func (p *jestParser) Flush(env *Env, out *Output) {
+	p.block.problem("jest", out)
+	p.console = jestNoConsole
+}
+
+// jestConsoleBlock recognises the header of what a test logged:
+// "console.log", "console.error", ...
+func jestConsoleBlock(t string) bool {
+	rest, ok := strings.CutPrefix(t, "console.")
+	if !ok || rest == "" {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i]; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// jestOpenQuote reports a thrown string whose quote the line does not
+// close: `thrown: "Exceeded timeout of 100 ms for a test.`.
+func jestOpenQuote(msg string) bool {
+	rest, ok := strings.CutPrefix(msg, `thrown: "`)
+	return ok && !strings.HasSuffix(rest, `"`)
+}

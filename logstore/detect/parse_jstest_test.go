@@ -64,3 +64,16 @@ func TestJestRerunStartsCycle(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 }
+
+func TestJestTestTitledConsole(t *testing.T) {
+	// "● Console" opens the logs' section only when "console.x" follows.
+	p := jsOne(t, jsDetect(t, "/ws",
+		"FAIL src/a.test.js",
+		"  ● Console",
+		"",
+		"    expected 1",
+		"",
+		"      at Object.toBe (src/a.test.js:3:9)",
+		""))
+	jsWant(t, p, "/ws/src/a.test.js", 3, 9, "jest", "Console: expected 1")
+}

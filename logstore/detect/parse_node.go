@@ -81,9 +81,14 @@ type nodeParser struct {
 }
 
 // nodeConsoleHeader recognises the line that opens a test runner's console
-// section.
+// section: jest's "  console.log" (indented by 4 under "  ● Console" when
+// it runs several test files), vitest's "stderr | file > test".
 func nodeConsoleHeader(line string) byte {
-	if rest, ok := strings.CutPrefix(line, "  console."); ok && rest != "" {
+	rest, ok := strings.CutPrefix(line, "  console.")
+	if !ok {
+		rest, ok = strings.CutPrefix(line, "    console.")
+	}
+	if ok && rest != "" {
 		for i := 0; i < len(rest); i++ {
 			if c := rest[i]; c < 'a' || c > 'z' {
 				return 0

@@ -143,7 +143,7 @@ func TestNodeBracketNameIsNoCode(t *testing.T) {
 		"    TypeError [Error]: Cannot read properties of undefined (reading 'name')",
 		"        at getName (/ws/src/math.js:5:23)",
 		""))
-	jsWant(t, p, "/ws/src/math.js", 5, 23, "node", "TypeError: Cannot read properties of undefined (reading 'name')")
+	jsWant(t, p, "/ws/src/math.js", 5, 23, "node:test", "TypeError: Cannot read properties of undefined (reading 'name')")
 	if p.Code != "" {
 		t.Errorf("code %q, want none", p.Code)
 	}
