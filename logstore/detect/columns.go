@@ -198,25 +198,75 @@ func (e *Env) findImport(abs, spec string) (line, col int, ok bool) {
 }
 
 // placeUnresolved puts a problem that names only a file, about an import
-// that could not be resolved (rollup, vite: `Could not resolve "./x" from
-// "src/main.js"`), at the import in that file.
+// that could not be resolved (unresolvedImport's phrasings), at the import
+// in that file.
 func (e *Env) placeUnresolved(loc *Location, message string) {
 	if loc.Line > 1 || loc.Column > 0 || loc.File == "" {
 		return
 	}
-	_, rest, ok := strings.Cut(message, "Could not resolve ")
-	if !ok || rest == "" {
-		return
-	}
-	q := rest[0]
-	if q != '"' && q != '\'' {
-		return
-	}
-	spec, _, ok := strings.Cut(rest[1:], string(q))
+	spec, _, ok := unresolvedImport(message)
 	if !ok {
 		return
 	}
 	if line, col, ok := e.findImport(loc.File, spec); ok {
 		loc.Line, loc.Column = line, col
 	}
+}
+
+// unresolvedLoc places a problem whose message alone names the importer
+// (vite build: `[vite]: Rollup failed to resolve import "x" from
+// "/abs/src/a.ts".`, the vite 5 dev server's one-line `Pre-transform
+// error: Failed to resolve import "./x" from "src/a.ts".`): at the import,
+// else at the importer's first line.
+func (e *Env) unresolvedLoc(message string) (Location, bool) {
+	spec, from, ok := unresolvedImport(message)
+	if !ok || from == "" {
+		return Location{}, false
+	}
+	abs, ok := e.ResolveExisting(from)
+	if !ok {
+		return Location{}, false
+	}
+	loc := Location{File: abs, Line: 1}
+	if line, col, ok := e.findImport(abs, spec); ok {
+		loc.Line, loc.Column = line, col
+	}
+	return loc, true
+}
+
+// unresolvedImport reads the specifier of an import that could not be
+// resolved, and its importer when the message names it:
+//
+//	Could not resolve "./x" from "src/main.js"                  (rollup, vite)
+//	[vite]: Rollup failed to resolve import "x" from "/abs/a.ts".  (vite build; "Rolldown" in vite 8)
+//	Failed to resolve import "./x" from "src/a.ts". Does the file exist?  (vite dev)
+//	ENOENT: no such file or directory, open './x.css'          (postcss's @import, no importer)
+func unresolvedImport(message string) (spec, from string, ok bool) {
+	var rest string
+	for _, phrase := range []string{"Could not resolve ", "ailed to resolve import ", "ENOENT: no such file or directory, open "} {
+		if _, r, found := strings.Cut(message, phrase); found {
+			rest, ok = r, true
+			break
+		}
+	}
+	if !ok {
+		return "", "", false
+	}
+	spec, rest, ok = cutQuoted(rest)
+	if !ok || spec == "" {
+		return "", "", false
+	}
+	if r, found := strings.CutPrefix(rest, " from "); found {
+		from, _, _ = cutQuoted(r)
+	}
+	return spec, from, true
+}
+
+// cutQuoted cuts a string in double or single quotes off the front of s.
+func cutQuoted(s string) (quoted, rest string, ok bool) {
+	if s == "" || s[0] != '"' && s[0] != '\'' {
+		return "", s, false
+	}
+	quoted, rest, ok = strings.Cut(s[1:], s[:1])
+	return quoted, rest, ok
 }

@@ -34,6 +34,7 @@ const (
 	gateDiag                               // ": error: " and the like, or "ld: " (gcc's format, the linker)
 	gateDiagCaps                           // ": ERROR: " or ": WARNING: " (esbuild's API format)
 	gateCount                              // a count (a digit 1-9) first and " error(s)" or " warning(s)" last
+	gateParenLoc                           // "(line:col): " (rollup's "src/a.js (4:10): msg")
 
 	gateCheap = gateEndDot | gateEndClose | gateEndColon | gateCount
 )
@@ -141,7 +142,7 @@ func gateCountEnd(line string) bool {
 // the vectorized byte search.
 func gateScan(s string, need gateFeature) gateFeature {
 	var f gateFeature
-	colonDigit, diag := gateColons(s, need&(gateColonDigit|gateStrictLoc) != 0, need&(gateDiag|gateDiagCaps|gateCommaCol|gateTscCode))
+	colonDigit, diag := gateColons(s, need&(gateColonDigit|gateStrictLoc) != 0, need&(gateDiag|gateDiagCaps|gateCommaCol|gateTscCode|gateParenLoc))
 	f |= diag
 	if colonDigit {
 		f |= gateColonDigit
@@ -166,7 +167,8 @@ func gateScan(s string, need gateFeature) gateFeature {
 // lines), or by a space and esbuild's "ERROR: " or "WARNING: ", or by
 // " line " (eslint's compact rows), or is one preceded by " TS" and
 // digits (tsc's code, in both its formats: "a.ts(1,2): error TS2322: x",
-// "a.ts:1:2 - error TS2322: x").
+// "a.ts:1:2 - error TS2322: x"), or by "(line:col)" and followed by a
+// space (rollup's "src/a.js (4:10): msg").
 func gateColons(s string, wantDigit bool, wantDiag gateFeature) (digit bool, diag gateFeature) {
 	for i := 0; (wantDigit && !digit || wantDiag&^diag != 0) && i < len(s); {
 		j := strings.IndexByte(s[i:], ':')
@@ -181,6 +183,9 @@ func gateColons(s string, wantDigit bool, wantDiag gateFeature) (digit bool, dia
 		case c >= '0' && c <= '9':
 			digit = true
 		case c == ' ' && wantDiag != 0:
+			if wantDiag&gateParenLoc != 0 && i > 0 && s[i-1] == ')' && gateAfterParenLoc(s[:i-1]) {
+				diag |= gateParenLoc
+			}
 			if gccSeverityWord(s[i+2:]) || i >= 2 && s[i-2] == 'l' && s[i-1] == 'd' {
 				diag |= gateDiag
 			}
@@ -194,6 +199,22 @@ func gateColons(s string, wantDigit bool, wantDiag gateFeature) (digit bool, dia
 		i++
 	}
 	return digit && wantDigit, diag & wantDiag
+}
+
+// gateAfterParenLoc reports whether s ends with "(" digits ":" digits.
+func gateAfterParenLoc(s string) bool {
+	i := len(s)
+	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+		i--
+	}
+	if i == len(s) || i == 0 || s[i-1] != ':' {
+		return false
+	}
+	j := i - 1
+	for j > 0 && s[j-1] >= '0' && s[j-1] <= '9' {
+		j--
+	}
+	return j < i-1 && j > 0 && s[j-1] == '('
 }
 
 // gateAfterTSCode reports whether s ends with " TS" and digits.

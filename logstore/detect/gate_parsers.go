@@ -22,9 +22,11 @@ var (
 	// "✘ [ERROR]" blocks (and their ASCII forms), "[watch] build ...",
 	// "a.js:1:2: ERROR: msg" of the API, "1 warning and 2 errors".
 	gateEsbuild = gateFirst("X>", false).afterBracket("w").nonASCII().with(gateDiagCaps | gateCount)
-	gateRollup  = gateFirst("b", false).afterBracket("!").with(gateEndDot)
+	// "[!] ..." errors, "(!) ..." warnings, "bundles ..." after "waiting
+	// for changes...", and vite build's "src/a.js (4:10): msg" warnings.
+	gateRollup  = gateFirst("b(", false).afterBracket("!").with(gateEndDot | gateParenLoc)
 	gateWebpack = gateFirst("EWwac<", false)
-	// Idle, node takes error lines ("XError: ..." with a capital first),
+	// Idle, node takes error lines ("XError: ...", also after a prefix),
 	// cycles ("[nodemon] ...", "Restarting '...'"), "/path:line" and
 	// "file://...:line" headers, and test runners' console sections
 	// ("  console.log", "stderr | ...").
@@ -62,7 +64,7 @@ func (*esbuildParser) gateInterest() gateInterest { return gateEsbuild }
 func (p *esbuildParser) gateBusy() bool           { return p.open }
 
 func (*rollupParser) gateInterest() gateInterest { return gateRollup }
-func (p *rollupParser) gateBusy() bool           { return p.open }
+func (p *rollupParser) gateBusy() bool           { return p.open || p.warn }
 
 func (*webpackParser) gateInterest() gateInterest { return gateWebpack }
 func (p *webpackParser) gateBusy() bool           { return p.open }

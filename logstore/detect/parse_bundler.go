@@ -49,6 +49,11 @@ var (
 	esbuildOldRe  = regexp.MustCompile(`^> (\S.*?):(\d+):(\d+): (error|warning): (.*)$`)
 	esbuildAPIRe  = regexp.MustCompile(`^\s*(\S.*?):(\d+):(\d+): (ERROR|WARNING): (.*)$`)
 	viteFileRe    = regexp.MustCompile(`^\s*[Ff]ile: (\S.*?)(?::(\d+):(\d+))?\s*$`)
+	// vite 8: "[plugin vite:css] /abs/src/a.css:4:1" names the plugin and
+	// the place of the error line after it.
+	vitePluginLocRe = regexp.MustCompile(`^\[plugin ([^\s\]]+)\] (\S.*?)(?::(\d+):(\d+))?\s*$`)
+	// The place a message repeats: "/abs/src/a.css:4:2: Unexpected }".
+	viteMsgLocRe = regexp.MustCompile(`^(?:[A-Za-z]:)?[^\s:]+:\d+:\d+: `)
 )
 
 // bundlerLoc resolves a printed path and 0-based column.
@@ -189,9 +194,18 @@ func (p *esbuildParser) body(line, t string, env *Env) {
 		}
 	}
 	if p.inFrame {
-		// "  2 │ code" then "    ╵   ~~~~"; the underline's run gives the end.
-		if i := strings.Index(line, "╵"); i >= 0 {
-			if col, n, ok := jsCaret(strings.TrimPrefix(line[i+len("╵"):], " "), '~'); ok {
+		// "  2 │ code" then "    ╵   ~~~~" (or "    │   ~~~~" when a
+		// suggestion follows: "    ╵   ;"); the underline's run gives the end.
+		_, under, ok := strings.Cut(line, "╵")
+		if !ok {
+			var lead string
+			// Not the code line: "  2 │ code".
+			if lead, under, ok = strings.Cut(line, "│"); ok && strings.TrimLeft(lead, " ") != "" {
+				ok = false
+			}
+		}
+		if ok {
+			if col, n, ok := jsCaret(strings.TrimPrefix(under, " "), '~'); ok {
 				target := &p.cur.Location
 				if len(p.cur.Related) > 0 {
 					target = &p.cur.Related[len(p.cur.Related)-1].Location
@@ -229,6 +243,7 @@ func (p *esbuildParser) Flush(env *Env, out *Output) { p.end(out) }
 type viteParser struct {
 	open     bool
 	build    bool // "error during build:" block
+	pre      bool // "Pre-transform error:" block (one line in vite 5)
 	indented bool // an indented line was seen: the next unindented one ends it
 	lines    int
 	cur      Problem
@@ -240,14 +255,18 @@ type viteParser struct {
 	headMsg  string
 	box      int
 	boxes    int
-	rd       rolldownBoxes // the boxes outside vite's blocks (parse_oxc.go)
+	// esbuild's "/abs/a.tsx:4:16: ERROR: msg" lines after "Transform
+	// failed with 3 errors:", a problem each; apiMsg is the first message.
+	api    []Problem
+	apiMsg string
+	rd     rolldownBoxes // the boxes outside vite's blocks (parse_oxc.go)
 }
 
 func (p *viteParser) Name() string { return "vite" }
 
 func (p *viteParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
 	if claimed {
-		p.end(out)
+		p.end(env, out)
 		if p.rd.busy() {
 			p.rd.reset()
 		}
@@ -257,7 +276,7 @@ func (p *viteParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 		if p.body(line, env, out) {
 			return true
 		}
-		p.end(out)
+		p.end(env, out)
 	}
 	if p.rd.feed(line, env, out) {
 		return true
@@ -285,6 +304,7 @@ func (p *viteParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 		if msg, ok := strings.CutPrefix(rest, prefix); ok {
 			p.rd.reset()
 			p.begin(false, msg)
+			p.pre = prefix == "Pre-transform error: "
 			jsRaise(out, LevelError)
 			return true
 		}
@@ -299,19 +319,31 @@ func (p *viteParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 }
 
 func (p *viteParser) begin(build bool, msg string) {
-	p.open, p.build, p.indented, p.lines, p.haveLoc = true, build, false, 0, false
+	p.open, p.build, p.pre, p.indented, p.lines, p.haveLoc = true, build, false, false, 0, false
 	p.head, p.headCode, p.headMsg, p.box, p.boxes = false, "", "", 0, 0
+	p.api, p.apiMsg = p.api[:0], ""
 	p.cur = Problem{Severity: Error, Message: msg, Source: "vite"}
 	p.plugin(msg)
 }
 
-// plugin moves a "[vite:esbuild] " prefix of the message into Code and
-// drops what repeats the location: "RollupError: ", "src/a.js (2:12): ".
+// plugin moves a "[vite:esbuild] " prefix of the message into Code (unless
+// one is known), drops a second tag ("[vite:css] [postcss] ") and vite's
+// own "[vite]: ", and what repeats the location: "RollupError: ",
+// "src/a.js (2:12): ", "/abs/a.css:4:2: ".
 func (p *viteParser) plugin(msg string) {
-	if strings.HasPrefix(msg, "[") {
-		if j := strings.Index(msg, "] "); j > 1 && !strings.ContainsAny(msg[1:j], " ") {
-			p.cur.Code, msg = msg[1:j], msg[j+2:]
+	for k := 0; k < 2 && strings.HasPrefix(msg, "["); k++ {
+		if r, ok := strings.CutPrefix(msg, "[vite]: "); ok {
+			msg = r
+			continue
 		}
+		j := strings.Index(msg, "] ")
+		if j <= 1 || strings.ContainsAny(msg[1:j], " ") {
+			break
+		}
+		if p.cur.Code == "" {
+			p.cur.Code = msg[1:j]
+		}
+		msg = msg[j+2:]
 	}
 	msg = strings.TrimPrefix(msg, "RollupError: ")
 	if strings.Contains(msg, "): ") {
@@ -319,7 +351,31 @@ func (p *viteParser) plugin(msg string) {
 			msg = m[4]
 		}
 	}
+	if loc := viteMsgLocRe.FindString(msg); loc != "" && len(loc) < len(msg) {
+		msg = msg[len(loc):]
+	}
 	p.cur.Message = msg
+}
+
+// errorName cuts a JS error's name off a line: "CssSyntaxError: x".
+func errorName(t string) (string, bool) {
+	i := strings.Index(t, ": ")
+	if i < len("Error") || i > 40 || !strings.HasSuffix(t[:i], "Error") {
+		return "", false
+	}
+	for j := 0; j < i; j++ {
+		if c := t[j] | 0x20; c < 'a' || c > 'z' {
+			return "", false
+		}
+	}
+	return t[i+2:], true
+}
+
+// viteFilePlace resolves a printed "path:line:col" of vite, 0-based; a
+// postcss error without a place prints "path:undefined:NaN".
+func viteFilePlace(env *Env, path, line, col string) (Location, bool) {
+	path = strings.TrimSuffix(path, ":undefined:NaN")
+	return bundlerLoc(env, path, line, col)
 }
 
 // body reads one line of an open block; false ends the block.
@@ -348,6 +404,13 @@ func (p *viteParser) body(line string, env *Env, out *Output) bool {
 	if indent == 0 && p.indented && t != "" {
 		return false
 	}
+	if indent == 0 && t != "" {
+		// The dev server's next message; vite 5 prints a pre-transform
+		// error on one line (its message may go on: esbuild's lines).
+		if viteTag(line) >= 0 || p.pre && p.lines == 1 && !strings.Contains(t, ": ERROR: ") && !strings.Contains(t, ": WARNING: ") {
+			return false
+		}
+	}
 	if indent > 0 {
 		p.indented = true
 	}
@@ -364,22 +427,47 @@ func (p *viteParser) body(line string, env *Env, out *Output) bool {
 			p.head, p.headCode, p.headMsg = true, code, msg
 			return true
 		}
+		// vite 8: "Build failed with 1 error:", then "[plugin vite:css]
+		// /abs/a.css:4:1" and "CssSyntaxError: [postcss] ..." (or only
+		// "Error: [vite]: Rolldown failed to resolve import ...").
+		if strings.HasPrefix(t, "[plugin ") && !p.haveLoc {
+			if m := vitePluginLocRe.FindStringSubmatch(t); m != nil {
+				if loc, ok := viteFilePlace(env, m[2], m[3], m[4]); ok {
+					if p.cur.Code == "" || oxcFailedWith(p.cur.Message) > 0 {
+						p.cur.Code = m[1]
+					}
+					p.cur.Location, p.haveLoc = loc, true
+					return true
+				}
+			}
+		}
+		if msg, ok := errorName(t); ok && oxcFailedWith(p.cur.Message) > 0 {
+			p.plugin(msg)
+			return true
+		}
 	}
 	switch {
 	case strings.HasPrefix(t, "Plugin: "):
 		p.cur.Code = strings.TrimSpace(t[len("Plugin: "):])
 	case !p.haveLoc && (strings.HasPrefix(t, "File: ") || strings.HasPrefix(t, "file: ")):
 		if m := viteFileRe.FindStringSubmatch(line); m != nil {
-			if loc, ok := bundlerLoc(env, m[1], m[2], m[3]); ok {
-				// Rollup's "Could not resolve X from Y" names only the file.
-				env.placeUnresolved(&loc, p.cur.Message)
+			if loc, ok := viteFilePlace(env, m[1], m[2], m[3]); ok {
 				p.cur.Location, p.haveLoc = loc, true
 			}
 		}
-	case strings.Contains(t, ": ERROR: "):
-		// esbuild's own line says it best: `Unexpected ";"`.
-		if m := esbuildAPIRe.FindStringSubmatch(line); m != nil && strings.HasPrefix(p.cur.Message, "Transform failed") {
-			p.cur.Message = m[5]
+	case strings.Contains(t, ": ERROR: ") || strings.Contains(t, ": WARNING: "):
+		// esbuild's own lines say it best, one per error: `Unexpected ";"`.
+		if m := esbuildAPIRe.FindStringSubmatch(line); m != nil && strings.HasPrefix(p.cur.Message, "Transform failed") && len(p.api) < 100 {
+			if p.apiMsg == "" {
+				p.apiMsg = m[5]
+			}
+			if loc, ok := bundlerLoc(env, m[1], m[2], m[3]); ok {
+				sev := Error
+				if m[4] == "WARNING" {
+					sev = Warning
+				}
+				p.api = append(p.api, Problem{Location: loc, Severity: sev, Message: m[5], Source: "vite"})
+			}
 		}
 	}
 	return true
@@ -403,20 +491,41 @@ func (p *viteParser) boxed(head bool, path string, line, col int, env *Env, out 
 	p.boxes++
 }
 
-func (p *viteParser) end(out *Output) {
+func (p *viteParser) end(env *Env, out *Output) {
 	if !p.open {
 		return
 	}
 	p.open = false
-	// With boxes the "File: /abs/x.ts" line after them names no place.
-	if p.haveLoc && p.boxes == 0 {
-		out.Problems = append(out.Problems, p.cur)
+	switch {
+	case p.boxes > 0:
+		// With boxes the "File: /abs/x.ts" line after them names no place.
+	case len(p.api) > 0:
+		// esbuild's lines, each at its place ("File:" repeats the first).
+		for _, a := range p.api {
+			a.Code = p.cur.Code
+			out.Problems = append(out.Problems, a)
+		}
+	default:
+		if p.apiMsg != "" {
+			p.cur.Message = p.apiMsg
+		}
+		if p.haveLoc {
+			// Rollup's "Could not resolve X from Y" names only the file.
+			env.placeUnresolved(&p.cur.Location, p.cur.Message)
+		} else if loc, ok := env.unresolvedLoc(p.cur.Message); ok {
+			// vite's "failed to resolve import X from Y." names no place.
+			p.cur.Location, p.haveLoc = loc, true
+		}
+		if p.haveLoc {
+			out.Problems = append(out.Problems, p.cur)
+		}
 	}
 	p.head, p.headCode, p.headMsg, p.box = false, "", "", 0
+	p.api, p.apiMsg = p.api[:0], ""
 }
 
 func (p *viteParser) Flush(env *Env, out *Output) {
-	p.end(out)
+	p.end(env, out)
 	if p.rd.busy() {
 		p.rd.reset()
 	}

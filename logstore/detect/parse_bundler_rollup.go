@@ -8,6 +8,19 @@ import (
 // Bundlers, continued (columns are 0-based here too: see parse_bundler.go).
 //
 // rollup CLI:       [!] RollupError: src/x.js (2:12): msg / src/x.js (2:12)
+//
+// and its warnings, a title and per file a code frame whose caret gives
+// the column ("(!) Unresolved dependencies" lists the imports instead:
+// `left-pad (imported by "src/a.js")`):
+//
+//	(!) Use of eval is strongly discouraged
+//	https://rollupjs.org/troubleshooting/#avoiding-eval
+//	src/warn.js                  (or "src/a.js (4:10)", "src/a.ts: (4:10)")
+//	3: }
+//	4: const u = eval("1");
+//	             ^
+//
+// vite build:       src/warn.js (4:10): Use of eval in "src/warn.js" is ...
 // webpack:          ERROR in ./src/x.js 2:12 (or 2:0-29, 1:0-3:4) / message
 
 func init() {
@@ -20,12 +33,22 @@ var (
 	webpackHeadRe = regexp.MustCompile(`^\s*(ERROR|WARNING) in (\S+)(?: \([^)]*\))?(?: (\d+):(\d+)(?:-(?:(\d+):)?(\d+))?)?\s*$`)
 )
 
-// rollupParser reads the rollup CLI's "[!] ..." errors and watch cycles.
+// rollupParser reads the rollup CLI's "[!] ..." errors, "(!) ..."
+// warnings and watch cycles, and rollup's warnings as vite build prints them.
 type rollupParser struct {
 	open    bool
 	lines   int
 	cur     Problem
 	waiting bool // "waiting for changes..." seen: the next "bundles" starts a cycle
+
+	warn       bool   // in a "(!) title" block
+	warnLines  int    // its lines so far
+	warnMsg    string // its title
+	unresolved bool   // "(!) Unresolved dependencies"
+	entry      string // the file (absolute) whose frame comes, "" when none
+	detail     string // a line between the file and its frame
+	frameLine  int    // the number of the frame's last line, 0 before one
+	framePre   int    // the width of its "NN: " prefix
 }
 
 func (p *rollupParser) Name() string { return "rollup" }
@@ -33,7 +56,14 @@ func (p *rollupParser) Name() string { return "rollup" }
 func (p *rollupParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
 	if claimed {
 		p.open = false
+		p.warnEnd()
 		return false
+	}
+	if p.warn {
+		if p.warnBody(line, env, out) {
+			return true
+		}
+		p.warnEnd()
 	}
 	if p.open {
 		p.lines++
@@ -63,6 +93,15 @@ func (p *rollupParser) Feed(line string, claimed bool, env *Env, out *Output) bo
 		}
 		p.cur.Message = rest
 		jsRaise(out, LevelError)
+		return true
+	}
+	if rest, ok := strings.CutPrefix(line, "(!) "); ok {
+		p.warn, p.warnLines, p.warnMsg = true, 0, strings.TrimSpace(rest)
+		p.unresolved = p.warnMsg == "Unresolved dependencies"
+		jsRaise(out, LevelWarn)
+		return true
+	}
+	if line != "" && line[0] != ' ' && strings.Contains(line, "): ") && p.viteWarning(line, env, out) {
 		return true
 	}
 	if strings.HasSuffix(line, "waiting for changes...") {
@@ -97,7 +136,153 @@ func (p *rollupParser) location(line string, env *Env, out *Output) bool {
 	return true
 }
 
-func (p *rollupParser) Flush(env *Env, out *Output) { p.open = false }
+// viteWarning reads a warning of rollup as vite build prints it:
+// `src/warn.js (4:10): Use of eval in "src/warn.js" is strongly discouraged`.
+func (p *rollupParser) viteWarning(line string, env *Env, out *Output) bool {
+	m := rollupLocRe.FindStringSubmatch(line)
+	if m == nil || m[4] == "" || strings.ContainsAny(m[1], " \t") {
+		return false
+	}
+	loc, ok := bundlerLoc(env, m[1], m[2], m[3])
+	if !ok {
+		return false
+	}
+	out.Problems = append(out.Problems, Problem{Location: loc, Severity: Warning, Message: m[4], Source: "rollup"})
+	jsRaise(out, LevelWarn)
+	return true
+}
+
+// warnBody reads a line of a "(!)" block; false ends the block.
+func (p *rollupParser) warnBody(line string, env *Env, out *Output) bool {
+	p.warnLines++
+	t := strings.TrimSpace(line)
+	if t == "" || p.warnLines > 400 || strings.HasPrefix(line, "(!) ") || strings.HasPrefix(line, "[!] ") {
+		return false
+	}
+	if strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "...and ") {
+		return true
+	}
+	if p.unresolved {
+		return p.unresolvedDep(line, env, out)
+	}
+	// The frame: "4: const u = eval(\"1\");", then the caret.
+	if n, w, ok := rollupFrameLine(line); ok {
+		p.frameLine, p.framePre = n, w
+		return true
+	}
+	if c := strings.IndexByte(line, '^'); c >= 0 && t == "^" {
+		if p.entry != "" && p.frameLine > 0 && c >= p.framePre {
+			msg := p.warnMsg
+			if p.detail != "" {
+				msg += ": " + p.detail
+			}
+			out.Problems = append(out.Problems, Problem{Location: Location{File: p.entry, Line: p.frameLine, Column: c - p.framePre + 1},
+				Severity: Warning, Message: msg, Source: "rollup"})
+			p.entry = ""
+		}
+		return true
+	}
+	// The file: "src/warn.js", "src/a.js (4:10)", "src/a.ts: (4:10)".
+	if loc, ok := p.warnFile(line, env); ok {
+		p.entry, p.detail, p.frameLine = "", "", 0
+		if loc.Column > 0 {
+			out.Problems = append(out.Problems, Problem{Location: loc, Severity: Warning, Message: p.warnMsg, Source: "rollup"})
+		} else {
+			p.entry = loc.File
+		}
+		return true
+	}
+	// "foo is not exported by src/lib.js" between the file and its frame.
+	if p.entry != "" && p.frameLine == 0 && p.detail == "" {
+		p.detail = t
+		return true
+	}
+	return false
+}
+
+// warnFile reads the file line of a warning.
+func (p *rollupParser) warnFile(line string, env *Env) (Location, bool) {
+	if line[0] == ' ' || line[0] == '\t' {
+		return Location{}, false
+	}
+	if m := rollupLocRe.FindStringSubmatch(line); m != nil {
+		if m[4] != "" {
+			return Location{}, false
+		}
+		path := strings.TrimSuffix(m[1], ":")
+		if strings.ContainsAny(path, " \t") {
+			return Location{}, false
+		}
+		return bundlerLoc(env, path, m[2], m[3])
+	}
+	if strings.ContainsAny(line, " \t") {
+		return Location{}, false
+	}
+	loc, ok := bundlerLoc(env, line, "", "")
+	loc.Line = 0
+	return loc, ok
+}
+
+// unresolvedDep reads `left-pad (imported by "src/a.js" and "src/b.js")`:
+// a warning at each import that can be found.
+func (p *rollupParser) unresolvedDep(line string, env *Env, out *Output) bool {
+	spec, rest, ok := strings.Cut(line, " (imported by ")
+	if !ok || spec == "" || strings.ContainsAny(spec, " \t") || !strings.HasSuffix(rest, ")") {
+		return false
+	}
+	for n := 0; n < 100; n++ {
+		i := strings.IndexByte(rest, '"')
+		if i < 0 {
+			break
+		}
+		importer, r, ok := cutQuoted(rest[i:])
+		if !ok {
+			break
+		}
+		rest = r
+		abs, ok := env.ResolveExisting(importer)
+		if !ok {
+			continue
+		}
+		if l, c, ok := env.findImport(abs, spec); ok {
+			out.Problems = append(out.Problems, Problem{Location: Location{File: abs, Line: l, Column: c}, Severity: Warning,
+				Message: `"` + spec + `" is imported by "` + importer + `", but could not be resolved – treating it as an external dependency`, Source: "rollup"})
+		}
+	}
+	return true
+}
+
+// rollupFrameLine reads a code frame's line, "NN: code" (the number padded
+// to the frame's widest): its number and the width of "NN: ".
+func rollupFrameLine(line string) (n, width int, ok bool) {
+	i := 0
+	for i < len(line) && line[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < len(line) && line[j] >= '0' && line[j] <= '9' {
+		j++
+	}
+	if j == i || j+1 >= len(line) || line[j] != ':' || line[j+1] != ' ' {
+		if j > i && j+1 == len(line) && line[j] == ':' {
+			// An empty line of code: "3:" (trailing space trimmed).
+			n, _ = jsAtoi(line[i:j])
+			return n, j + 2, n > 0
+		}
+		return 0, 0, false
+	}
+	n, _ = jsAtoi(line[i:j])
+	return n, j + 2, n > 0
+}
+
+func (p *rollupParser) warnEnd() {
+	p.warn, p.unresolved, p.entry, p.detail, p.frameLine, p.framePre, p.warnMsg = false, false, "", "", 0, 0, ""
+}
+
+func (p *rollupParser) Flush(env *Env, out *Output) {
+	p.open = false
+	p.warnEnd()
+}
 
 // webpackParser reads "ERROR in" / "WARNING in" blocks and compile cycles.
 type webpackParser struct {

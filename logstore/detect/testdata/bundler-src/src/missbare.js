@@ -1,0 +1,2 @@
+import y from "left-pad-missing";
+console.log(y);

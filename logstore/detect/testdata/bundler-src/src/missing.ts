@@ -1,0 +1,2 @@
+import { x } from "./nope";
+console.log(x);
