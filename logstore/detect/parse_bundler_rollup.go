@@ -101,7 +101,7 @@ func (p *rollupParser) Feed(line string, claimed bool, env *Env, out *Output) bo
 		jsRaise(out, LevelWarn)
 		return true
 	}
-	if line != "" && line[0] != ' ' && strings.Contains(line, "): ") && p.viteWarning(line, env, out) {
+	if line != "" && line[0] != ' ' && hasParenLoc(line) && p.viteWarning(line, env, out) {
 		return true
 	}
 	if strings.HasSuffix(line, "waiting for changes...") {
@@ -138,6 +138,21 @@ func (p *rollupParser) location(line string, env *Env, out *Output) bool {
 
 // viteWarning reads a warning of rollup as vite build prints it:
 // `src/warn.js (4:10): Use of eval in "src/warn.js" is strongly discouraged`.
+// hasParenLoc finds "(line:col): " (what the gate's gateParenLoc is), the
+// cheap test before rollupLocRe.
+func hasParenLoc(line string) bool {
+	for off := 0; ; {
+		i := strings.Index(line[off:], "): ")
+		if i < 0 {
+			return false
+		}
+		if gateAfterParenLoc(line[:off+i]) {
+			return true
+		}
+		off += i + 1
+	}
+}
+
 func (p *rollupParser) viteWarning(line string, env *Env, out *Output) bool {
 	m := rollupLocRe.FindStringSubmatch(line)
 	if m == nil || m[4] == "" || strings.ContainsAny(m[1], " \t") {
