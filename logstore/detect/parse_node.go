@@ -25,12 +25,6 @@ import (
 
 func init() { register(400, func() Parser { return &nodeParser{} }) }
 
-var (
-// A thrown value's first line: "TypeError: msg", "Error [ERR_X]: msg",
-// "Uncaught SyntaxError: msg", "AbortError", "MyAppException: msg",
-// "TypeError [Error]: msg" (node --test's spec reporter).
-)
-
 // Bounds of a message joined from several lines.
 const (
 	jsMaxMessageLines = 10  // lines after the first
@@ -57,8 +51,8 @@ type nodeParser struct {
 	tentative bool
 	// props counts the lines of the error's own properties, printed
 	// after its frames ("    at x (a.js:1:2) {", "  code: 'E_X'", "}").
-	props   int
-	message string
+	props     int
+	message   string
 	code      string
 	indent    int      // the error line's indentation
 	more      []string // lines of the message after the first (bounded)
@@ -304,7 +298,10 @@ func (p *nodeParser) start(line string, out *Output) bool {
 	return true
 }
 
-// nodeSplitError returns the submatches (name, code, message) of what
+// nodeSplitError reads a thrown value's first line: "TypeError: msg",
+// "Error [ERR_X]: msg", "Uncaught SyntaxError: msg", "AbortError",
+// "MyAppException: msg", "TypeError [Error]: msg" (node --test's spec
+// reporter). It returns the submatches (name, code, message) of what
 // would be this regexp (a test holds it to it; by hand it costs a tenth):
 //
 //	^\s*(?:Uncaught )?((?:[A-Z][A-Za-z0-9_$]*)?(?:Error|Exception))(?: \[([A-Za-z0-9_]+)\])?(?::(?: (.*))?)?$
