@@ -1,10 +1,7 @@
 package detect
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 )
 
@@ -52,17 +49,8 @@ func TestNodeErrorMatchesTheRegexp(t *testing.T) {
 		"",
 		"   ",
 	}
-	// And every line of the captured node and test runner output.
-	for _, glob := range []string{"testdata/node/*.in", "testdata/jstest/*.in", "testdata/*/*.in"} {
-		files, _ := filepath.Glob(glob)
-		for _, f := range files {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, strings.Split(StripANSI(string(data)), "\n")...)
-		}
-	}
+	// And every line of every captured tool's output.
+	lines = append(lines, capturedLines(t, "testdata/*/*.in")...)
 	for _, l := range lines {
 		checkNodeError(t, l)
 	}

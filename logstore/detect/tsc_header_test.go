@@ -49,14 +49,7 @@ func TestTscHeaderMatchesTheRegexps(t *testing.T) {
 		"      ",
 	}
 	// And every line of the captured tsc output.
-	files, _ := filepath.Glob("testdata/tsc/*.in")
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, strings.Split(StripANSI(string(data)), "\n")...)
-	}
+	lines = append(lines, capturedLines(t, "testdata/tsc/*.in")...)
 	for _, l := range lines {
 		checkTscHeader(t, l)
 	}
@@ -71,4 +64,20 @@ func FuzzTscHeader(f *testing.F) {
 		}
 		checkTscHeader(t, line)
 	})
+}
+
+// capturedLines is every line (colours removed) of the captured tool
+// output in the files that glob matches.
+func capturedLines(t *testing.T, glob string) []string {
+	t.Helper()
+	files, _ := filepath.Glob(glob)
+	var lines []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, strings.Split(StripANSI(string(data)), "\n")...)
+	}
+	return lines
 }
