@@ -1,7 +1,8 @@
 // Package detect turns tool output into problems: one Parser per tool
-// (tsc, eslint, vitest, jest, node and node --test's TAP, vite (with
-// rolldown/oxc's boxed diagnostics)/esbuild/rollup/webpack, go, rustc,
-// python, gcc/clang), a generic path:line:col fallback, and user matchers.
+// (tsc, eslint, vitest, jest, node and node --test's TAP and spec
+// reporters, vite (with rolldown/oxc's boxed diagnostics)/esbuild/rollup/
+// webpack, go, rustc, python, gcc/clang and their linkers (ld, lld)), a
+// generic path:line:col fallback, and user matchers.
 // A Detector runs the parsers over one process's lines in order. Most lines
 // are no tool's output, so it classifies each line once (gate.go) and skips
 // the built-in parsers that are idle and cannot want it; skipping never
