@@ -6,12 +6,21 @@ VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || ech
 # The package managers the tests run for real (installed by .ci/run from tools/pm).
 export PATH   := $(CURDIR)/tools/pm/node_modules/.bin:$(PATH)
 
-.PHONY: build test gofmt vet gotest bench lint install clean
+.PHONY: build test e2e gofmt vet gotest bench lint install clean
+
+# Parts with tests of their own (the editor clients) add their targets to
+# TESTS (run by `make test`) and E2E (run by `make e2e`) in mk/*.mk.
+TESTS := gofmt vet gotest
+E2E   :=
+include $(sort $(wildcard mk/*.mk))
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/brummer
 
-test: gofmt vet gotest
+test: $(TESTS)
+
+# End-to-end tests in the real editors (installed by .ci/run).
+e2e: $(E2E)
 
 gofmt:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './tools/*')); \
