@@ -21,6 +21,7 @@ type proc struct {
 	env        detect.Env
 	det        *detect.Detector
 	problems   []detect.Problem
+	pending    []detect.Problem    // blocks in progress, shown before they end (detect.Pender)
 	urls       map[string]struct{} // origins already announced
 	timer      *time.Timer         // quiet flush; created on the first batch
 	armed      bool                // timer pending (guarded by mu)
@@ -80,6 +81,7 @@ func (p *proc) append(stream Stream, lines []Line) {
 			// new one replaces: the set starts empty.
 			clear(p.problems)
 			p.problems = p.problems[:0]
+			p.setPendingLocked(nil)
 			changed, cycle = true, true
 		} else if len(out.Problems) > 0 && p.addProblemsLocked(out.Problems) {
 			changed = true
@@ -105,6 +107,9 @@ func (p *proc) append(stream Stream, lines []Line) {
 	}
 	p.dirty = true
 	p.lastAppend = now
+	if p.setPendingLocked(p.det.Pending()) {
+		changed = true
+	}
 	p.s.insert(entries)
 
 	if cycle {
@@ -206,9 +211,36 @@ func (p *proc) flush(ended bool) {
 	}
 	p.dirty = false
 	out := p.det.Flush()
-	if len(out.Problems) > 0 && p.addProblemsLocked(out.Problems) {
+	added := len(out.Problems) > 0 && p.addProblemsLocked(out.Problems)
+	if p.setPendingLocked(nil) || added {
 		p.queueLocked([]eventbus.Event{p.problemsEventLocked()})
 	}
+}
+
+// setPendingLocked replaces the problems of the blocks in progress and
+// reports whether they changed. A block's problem is published as soon as
+// its location line was read; the lines after it amend it (the set is
+// published again), and when the block ends its final problem joins the
+// set in place of the pending one.
+func (p *proc) setPendingLocked(ps []detect.Problem) bool {
+	if samePending(p.pending, ps) {
+		return false
+	}
+	clear(p.pending)
+	p.pending = p.pending[:0]
+	for _, pr := range ps {
+		pr.Related = slices.Clone(pr.Related)
+		p.pending = append(p.pending, pr)
+	}
+	return true
+}
+
+// samePending compares what the editor would show of two pending sets.
+func samePending(a, b []detect.Problem) bool {
+	return slices.EqualFunc(a, b, func(x, y detect.Problem) bool {
+		return x.Location == y.Location && x.Severity == y.Severity && x.Message == y.Message &&
+			x.Source == y.Source && x.Code == y.Code && slices.Equal(x.Related, y.Related)
+	})
 }
 
 // reset drops the process's problems (and seen URLs) and starts detection
@@ -221,6 +253,7 @@ func (p *proc) reset(urls bool) {
 	p.dirty = false
 	clear(p.problems)
 	p.problems = p.problems[:0]
+	p.setPendingLocked(nil)
 	if urls {
 		p.urls = nil
 	}
@@ -280,7 +313,15 @@ func (p *proc) rememberURLLocked(u string) bool {
 }
 
 func (p *proc) problemsEventLocked() eventbus.Event {
-	return p.event(TopicProblemsChanged, eventbus.Medium, ProblemsChanged{ProcessID: p.id, Problems: cloneProblems(p.problems)})
+	return p.event(TopicProblemsChanged, eventbus.Medium, ProblemsChanged{ProcessID: p.id, Problems: p.problemsLocked()})
+}
+
+// problemsLocked is a copy of the process's problems: those of ended
+// blocks, then those in progress, within the store's bound.
+func (p *proc) problemsLocked() []detect.Problem {
+	n := min(len(p.pending), max(0, p.s.maxProbs-len(p.problems)))
+	out := make([]detect.Problem, 0, len(p.problems)+n)
+	return append(append(out, p.problems...), p.pending[:n]...)
 }
 
 func (p *proc) event(t eventbus.Topic, prio eventbus.Priority, payload any) eventbus.Event {

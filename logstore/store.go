@@ -193,7 +193,7 @@ func (s *Store) Problems(processID string) []detect.Problem {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return cloneProblems(p.problems)
+	return p.problemsLocked()
 }
 
 // Clear drops the stored lines, problems and seen URLs of a process ("":
@@ -293,13 +293,4 @@ func (s *Store) publish(e eventbus.Event) {
 			s.log.Warn("publishing store events", zap.String("topic", string(e.Topic)), zap.Error(err))
 		}
 	}
-}
-
-func cloneProblems(ps []detect.Problem) []detect.Problem {
-	if len(ps) == 0 {
-		return []detect.Problem{}
-	}
-	out := make([]detect.Problem, len(ps))
-	copy(out, ps)
-	return out
 }

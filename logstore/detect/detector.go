@@ -14,6 +14,7 @@ type Detector struct {
 	parsers []Parser
 	seen    map[string]struct{}
 	out     Output
+	pend    Output // Pending's result, reused
 	cache   map[string]bool
 
 	gate gateTable
@@ -131,6 +132,42 @@ func (d *Detector) Flush() *Output {
 	return &d.out
 }
 
+// Pending returns the problems of the blocks in progress, as they stand
+// (see Pender): not yet part of the cycle, replaced by the next call, and
+// turned into problems of Feed or Flush once their blocks end. Problems
+// already given in this cycle are left out. The result is valid until the
+// next call.
+func (d *Detector) Pending() []Problem {
+	d.pend.Problems = d.pend.Problems[:0]
+	// Only a busy gated parser (or an ungated one) holds a block.
+	for m := d.gate.always | d.gate.busy; m != 0; m &= m - 1 {
+		if pp, ok := d.parsers[bits.TrailingZeros64(m)].(Pender); ok {
+			pp.Pending(&d.env, &d.pend)
+		}
+	}
+	for _, p := range d.gate.rest {
+		if pp, ok := p.(Pender); ok {
+			pp.Pending(&d.env, &d.pend)
+		}
+	}
+	if len(d.pend.Problems) == 0 {
+		return nil
+	}
+	kept := d.pend.Problems[:0]
+	for _, p := range d.pend.Problems {
+		// Detached first: the parser keeps amending its Related, which
+		// toChars would otherwise convert in place, twice.
+		p = detached(p)
+		d.toChars(&p)
+		if _, dup := d.seen[p.Key()]; !dup {
+			kept = append(kept, p)
+		}
+	}
+	clear(d.pend.Problems[len(kept):])
+	d.pend.Problems = kept
+	return kept
+}
+
 func (d *Detector) flushAll() {
 	// An idle gated parser holds nothing to flush.
 	for m := d.gate.always | d.gate.busy; m != 0; m &= m - 1 {
@@ -156,14 +193,7 @@ func (d *Detector) dedup() {
 	}
 	kept := d.out.Problems[:0]
 	for _, p := range d.out.Problems {
-		// Columns in characters before comparing: the same problem may
-		// come from tools that count differently.
-		if u := unitOf(p.Source); u != unitChars {
-			d.env.toChars(&p.Location, u)
-			for i := range p.Related {
-				d.env.toChars(&p.Related[i].Location, u)
-			}
-		}
+		d.toChars(&p)
 		k := p.Key()
 		if _, dup := d.seen[k]; dup {
 			continue
@@ -178,6 +208,17 @@ func (d *Detector) dedup() {
 	// pointers stay reachable.
 	clear(d.out.Problems[len(kept):])
 	d.out.Problems = kept
+}
+
+// toChars converts a problem's columns to characters: the same problem may
+// come from tools that count differently, and keys compare them.
+func (d *Detector) toChars(p *Problem) {
+	if u := unitOf(p.Source); u != unitChars {
+		d.env.toChars(&p.Location, u)
+		for i := range p.Related {
+			d.env.toChars(&p.Related[i].Location, u)
+		}
+	}
 }
 
 // detached copies the strings of a problem that parsers may have cut out of

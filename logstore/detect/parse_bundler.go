@@ -239,6 +239,14 @@ func (p *esbuildParser) end(out *Output) {
 
 func (p *esbuildParser) Flush(env *Env, out *Output) { p.end(out) }
 
+// Pending shows the message once its location line was read; the code
+// frame and notes amend it.
+func (p *esbuildParser) Pending(_ *Env, out *Output) {
+	if p.open && p.haveMain {
+		out.Problems = append(out.Problems, p.cur)
+	}
+}
+
 // viteParser reads vite's dev server errors and "error during build:".
 type viteParser struct {
 	open     bool

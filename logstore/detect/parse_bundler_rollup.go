@@ -429,3 +429,11 @@ func (p *webpackParser) end(out *Output) {
 }
 
 func (p *webpackParser) Flush(env *Env, out *Output) { p.end(out) }
+
+// Pending shows the block its "ERROR in" line opened; the message lines
+// after it amend it.
+func (p *webpackParser) Pending(_ *Env, out *Output) {
+	if p.open {
+		out.Problems = append(out.Problems, p.cur)
+	}
+}

@@ -334,11 +334,21 @@ func gccSummary(line string) bool {
 		strings.HasPrefix(line, "cc1: ") || strings.HasPrefix(line, "cc1plus: ")
 }
 
-func (g *gccParser) Flush(_ *Env, out *Output) {
+func (g *gccParser) Flush(env *Env, out *Output) {
 	if !g.have {
 		return
 	}
+	g.Pending(env, out)
 	g.have, g.target = false, -2
+	g.gutter, g.bareSrc = false, false
+}
+
+// Pending shows the diagnostic whose location line was read; its notes,
+// source line and caret amend it.
+func (g *gccParser) Pending(_ *Env, out *Output) {
+	if !g.have {
+		return
+	}
 	p := g.cur
 	if p.Source == "" {
 		switch {
@@ -354,7 +364,6 @@ func (g *gccParser) Flush(_ *Env, out *Output) {
 	if len(p.Related) > 0 {
 		p.Related = append([]Related(nil), p.Related...)
 	}
-	g.gutter, g.bareSrc = false, false
 	out.Problems = append(out.Problems, p)
 }
 

@@ -35,10 +35,16 @@ type gobuildParser struct {
 
 func (*gobuildParser) Name() string { return "gobuild" }
 
-func (g *gobuildParser) Flush(_ *Env, out *Output) {
+func (g *gobuildParser) Flush(env *Env, out *Output) {
+	g.Pending(env, out)
+	g.pending = nil
+}
+
+// Pending shows the error whose line was read; its continuation lines
+// amend it.
+func (g *gobuildParser) Pending(_ *Env, out *Output) {
 	if g.pending != nil {
 		out.Problems = append(out.Problems, *g.pending)
-		g.pending = nil
 	}
 }
 
@@ -275,12 +281,15 @@ func goFrameLoc(s string, env *Env) (Location, bool) {
 	return Location{File: abs, Line: n}, true
 }
 
-func (g *gopanicParser) Flush(_ *Env, out *Output) {
-	if g.state == gopanicIdle {
-		return
-	}
+func (g *gopanicParser) Flush(env *Env, out *Output) {
+	g.Pending(env, out)
 	g.state = gopanicIdle
-	if len(g.frames) == 0 {
+}
+
+// Pending shows the panic at its first workspace frame once one was read;
+// the frames after it amend it.
+func (g *gopanicParser) Pending(_ *Env, out *Output) {
+	if g.state == gopanicIdle || len(g.frames) == 0 {
 		return
 	}
 	p := Problem{Location: g.frames[0].Location, Severity: Error, Message: g.msg, Source: gobuildSource}

@@ -126,6 +126,15 @@ func (b *jsTestBlock) problem(source string, out *Output) {
 	out.Problems = append(out.Problems, p)
 }
 
+// pending shows the failure being read as it stands (problem ends the
+// block, so it runs on a copy).
+func (b *jsTestBlock) pending(source string, out *Output) {
+	if b.open {
+		c := *b
+		c.problem(source, out)
+	}
+}
+
 type vitestParser struct {
 	root  string
 	block jsTestBlock
@@ -306,6 +315,9 @@ func (p *vitestParser) fail(rest string, env *Env, out *Output) bool {
 
 func (p *vitestParser) Flush(env *Env, out *Output) { p.block.problem("vitest", out) }
 
+// Pending shows the failure being read.
+func (p *vitestParser) Pending(_ *Env, out *Output) { p.block.pending("vitest", out) }
+
 type jestParser struct {
 	file   string // test file of the current " FAIL " section
 	ranAll bool   // a run finished: the next result line starts a cycle
@@ -442,6 +454,9 @@ func (p *jestParser) Feed(line string, claimed bool, env *Env, out *Output) bool
 	}
 	return true
 }
+
+// Pending shows the failure being read.
+func (p *jestParser) Pending(_ *Env, out *Output) { p.block.pending("jest", out) }
 
 func (p *jestParser) Flush(env *Env, out *Output) {
 	p.block.problem("jest", out)

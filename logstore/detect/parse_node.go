@@ -376,14 +376,22 @@ func (p *nodeParser) end(env *Env, out *Output) {
 	if !p.inError {
 		return
 	}
+	p.Pending(env, out)
 	p.inError, p.props = false, 0
-	hdr := p.hdrState == 3
 	p.hdrState = 0
+	clear(p.more) // they hold the lines' memory
+	p.more = p.more[:0]
+}
+
+// Pending shows the error being read: at its first workspace frame once
+// one was read (else where its header or message points); further frames
+// and message lines amend it.
+func (p *nodeParser) Pending(env *Env, out *Output) {
+	if !p.inError {
+		return
+	}
+	hdr := p.hdrState == 3
 	more := p.more
-	defer func() {
-		clear(more) // they hold the lines' memory
-		p.more = more[:0]
-	}()
 	prob := Problem{Severity: Error, Message: p.message, Source: "node", Code: p.code}
 	switch {
 	case hdr && strings.HasPrefix(p.message, "SyntaxError") && env.exists(p.hdrFile):

@@ -1,6 +1,9 @@
 package detect
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Python: tracebacks and the SyntaxError/IndentationError report. The
 // problem is at the innermost frame inside the workspace (printed last),
@@ -271,9 +274,17 @@ func (p *pythonParser) reset() {
 	p.causes = p.causes[:0]
 }
 
-func (p *pythonParser) Flush(_ *Env, out *Output) {
+func (p *pythonParser) Flush(env *Env, out *Output) {
+	p.Pending(env, out)
+	p.reset()
+}
+
+// Pending shows the exception once its line was read; the chained
+// exceptions after it amend it.
+func (p *pythonParser) Pending(_ *Env, out *Output) {
 	if p.pending != nil {
 		pr := *p.pending
+		pr.Related = slices.Clip(pr.Related)
 		// The causes come first in the output; list the nearest first.
 		for i := len(p.causes) - 1; i >= 0; i-- {
 			if p.causes[i].File != "" {
@@ -282,5 +293,4 @@ func (p *pythonParser) Flush(_ *Env, out *Output) {
 		}
 		out.Problems = append(out.Problems, pr)
 	}
-	p.reset()
 }

@@ -559,6 +559,29 @@ func (r *rustParser) Flush(env *Env, out *Output) {
 	}
 }
 
+// Pending shows the diagnostic once its --> line named the location (and a
+// panic once its location was read); the code frame, labels and notes
+// amend it.
+func (r *rustParser) Pending(_ *Env, out *Output) {
+	switch r.state {
+	case rustDiag:
+		// emit ends the pending sub-diagnostic and adds labels to related:
+		// it runs on a copy.
+		d := r.d
+		d.notes, d.related = slices.Clone(d.notes), slices.Clone(d.related)
+		n := len(out.Problems)
+		d.emit(out)
+		for i := n; i < len(out.Problems); i++ {
+			if p := &out.Problems[i]; p.Code == "" && r.lints != nil {
+				first, _, _ := strings.Cut(p.Message, "\n")
+				p.Code = r.lints[rustMessageShape(first)]
+			}
+		}
+	case rustPanic:
+		r.p.emit(out)
+	}
+}
+
 func (d *rustDiagnostic) emit(out *Output) {
 	d.endSub()
 	if !d.have && d.link.msg != "" {

@@ -247,13 +247,19 @@ func tscGutter(line string) (n, width int, ok bool) {
 }
 
 func (p *tscParser) end(out *Output) {
-	if p.state == tscPlainMsg || p.state == tscPrettyMsg || p.state == tscPrettyBody {
-		out.Problems = append(out.Problems, p.cur)
-	}
+	p.Pending(nil, out)
 	p.state, p.target, p.cur = tscIdle, nil, Problem{}
 }
 
 func (p *tscParser) Flush(env *Env, out *Output) { p.end(out) }
+
+// Pending shows the error whose header was read; the message chain, the
+// underline and the related locations after it amend it.
+func (p *tscParser) Pending(_ *Env, out *Output) {
+	if p.state == tscPlainMsg || p.state == tscPrettyMsg || p.state == tscPrettyBody {
+		out.Problems = append(out.Problems, p.cur)
+	}
+}
 
 // tscSplitHeader matches a header line, plain or pretty, and returns the
 // submatches of what would be these regexps (a test holds it to them; by

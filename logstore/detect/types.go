@@ -139,3 +139,13 @@ type Parser interface {
 	Feed(line string, claimed bool, env *Env, out *Output) bool
 	Flush(env *Env, out *Output)
 }
+
+// Pender is a Parser whose blocks can be shown before they end. Once a
+// block's location line was read, Pending appends the problem the block
+// would give if it ended now (what Flush would emit), without ending it:
+// the editor shows a lone error line at once, and the lines that follow
+// (code frames, carets, stack frames, related locations) amend it.
+// Pending must not change the parser's state.
+type Pender interface {
+	Pending(env *Env, out *Output)
+}

@@ -1,0 +1,6 @@
+interface User {
+  age: number;
+}
+const u: User = { age: "three" };
+const count: number = "three";
+export { u, count };
