@@ -43,7 +43,12 @@ func TestGolden(t *testing.T) {
 	for _, in := range ins {
 		name := strings.TrimSuffix(in, ".in")
 		t.Run(strings.TrimPrefix(name, "testdata/"), func(t *testing.T) {
-			got := runGolden(t, name)
+			got := runGolden(t, name, false)
+			// Asking for the blocks in progress after every line, as the
+			// store does after every batch, changes nothing of the result.
+			if withPending := runGolden(t, name, true); !bytes.Equal(withPending, got) {
+				t.Errorf("Pending after each line changed the problems:\n with:\n%s\nwithout:\n%s", withPending, got)
+			}
 			okPath := name + ".ok"
 			if *update {
 				if err := os.WriteFile(okPath, got, 0o644); err != nil {
@@ -62,7 +67,10 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func runGolden(t *testing.T, name string) []byte {
+// runGolden feeds a case to a detector; with pending, the problems of the
+// blocks in progress are asked for after every line (and must lie in the
+// workspace).
+func runGolden(t *testing.T, name string, pending bool) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(name + ".in")
 	if err != nil {
@@ -96,6 +104,13 @@ func runGolden(t *testing.T, name string) []byte {
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
 		add(d.Feed(StripANSI(strings.TrimSuffix(sc.Text(), "\r"))))
+		if pending {
+			for _, p := range d.Pending() {
+				if !strings.HasPrefix(p.File, goldenRoot+"/") || p.Line <= 0 {
+					t.Errorf("pending problem outside the workspace: %+v", p)
+				}
+			}
+		}
 	}
 	add(d.Flush())
 	if out == nil {
