@@ -4,11 +4,16 @@
 // detection on each appended batch, and publishes ProblemsChanged,
 // URLDetected, CycleStarted and LinesAppended on the event bus.
 //
-// Detection: each process has its own detect.Detector. A watch tool's cycle
-// start empties the process's problem set (CycleStarted, then
+// Detection: each process has its own detect.Detector. A problem is
+// published as soon as the line naming its location was read: after each
+// batch the detector's blocks in progress (detect.Pender) are part of the
+// process's set, and the lines that follow (code frames, carets, stack
+// frames, related locations) amend them and publish the set again; when a
+// block ends, its final problem takes the pending one's place. A watch
+// tool's cycle start empties the process's problem set (CycleStarted, then
 // ProblemsChanged); a multi-line block still open when output goes quiet
-// for Config.QuietFlush is flushed by a per-process timer, and End flushes
-// at once. A line's level is the detector's, raised by plain words such as
+// for Config.QuietFlush is ended by a per-process timer, and End ends it at
+// once. A line's level is the detector's, raised by plain words such as
 // "error" or "WARN". URLs of local dev servers are announced once per
 // process and origin.
 //

@@ -9,7 +9,11 @@
 // changes what is detected (TestGateSkipsOnlyNoOps). Problems' columns
 // count characters: the Detector converts each tool's unit (bytes, UTF-16,
 // gcc's display columns) with the file's line (columns.go).
+// Parsers that read multi-line blocks and implement Pender show a block's
+// problem from its location line on (Detector.Pending), before the block
+// ends; Pending never changes their state (TestGolden checks it on every
+// golden case).
 //
 // Concurrency: a Detector and its parsers belong to one goroutine at a time;
-// the caller serializes Feed and Flush.
+// the caller serializes Feed, Pending and Flush.
 package detect
