@@ -104,3 +104,24 @@ func TestSIGTERMStopsScripts(t *testing.T) {
 		}
 	}
 }
+
+// VS Code sends shutdown and exit back to back when a window closes: the
+// built server answers shutdown, after the scripts are gone, before it exits
+// with 0.
+func TestBinaryAnswersShutdownPipelinedWithExit(t *testing.T) {
+	root := workspace(t, map[string]string{"package.json": `{"scripts":{"serve":"sleep 60"}}`})
+	e, _ := startBinary(t, root)
+	p := e.run("serve", root)
+	var in strings.Builder
+	for _, body := range []string{`{"jsonrpc":"2.0","id":"bye","method":"shutdown"}`, `{"jsonrpc":"2.0","method":"exit"}`} {
+		in.WriteString("Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body)
+	}
+	e.writeRaw([]byte(in.String()))
+	e.await("the shutdown answer", func(m msg) bool { return string(m.ID) == `"bye"` && m.Error == nil })
+	if code := e.exitCode(); code != 0 {
+		t.Fatalf("exit code %d after shutdown + exit", code)
+	}
+	if alive(p.PID) {
+		t.Fatalf("pid %d outlived the server", p.PID)
+	}
+}

@@ -100,6 +100,29 @@ func TestLensesFollowUnsavedEdits(t *testing.T) {
 	if len(lenses) != 3 {
 		t.Fatalf("after didChange: %d lenses", len(lenses))
 	}
+	// Incremental: two ranged edits in one batch, the second on the text the
+	// first left, with columns in UTF-16 units across an emoji.
+	rng := func(l1, c1, l2, c2 int) map[string]any {
+		return map[string]any{"start": map[string]int{"line": l1, "character": c1}, "end": map[string]int{"line": l2, "character": c2}}
+	}
+	e.notify("textDocument/didChange", map[string]any{
+		"textDocument": map[string]any{"uri": uri, "version": 3},
+		"contentChanges": []any{
+			map[string]any{"range": rng(5, 4, 5, 4), "text": "\"😀ok\": \"echo 😀\",\n    "},
+			map[string]any{"range": rng(5, 7, 5, 9), "text": "ünï"},
+		},
+	})
+	e.mustCall("textDocument/codeLens", map[string]any{"textDocument": map[string]string{"uri": uri}}, &lenses)
+	if len(lenses) != 4 || lenses[1].Range.Start.Line != 5 {
+		t.Fatalf("after ranged edits: %+v", lenses)
+	}
+	arg, _ = json.Marshal(lenses[1].Command.Arguments[0])
+	if !strings.Contains(string(arg), `"script":"😀ünï"`) {
+		t.Fatalf("ranged edits gave the lens %s, want script 😀ünï", arg)
+	}
+	if _, err := e.call("textDocument/codeLens", map[string]any{"textDocument": map[string]string{"uri": uri}}); err != nil {
+		t.Fatal(err)
+	}
 	e.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
 	// Not a manifest: no lenses.
 	e.mustCall("textDocument/codeLens", map[string]any{"textDocument": map[string]string{"uri": fileURI(filepath.Join(root, "src/a.ts"))}}, &lenses)
@@ -252,6 +275,15 @@ func TestRequests(t *testing.T) {
 	}
 	if !slices.Contains(texts, "world") || slices.Contains(texts, "hello") {
 		t.Fatalf("query WORLD: %q", texts)
+	}
+	// tail: the newest match only, where the default page starts at the oldest.
+	e.mustCall("brummer/logs", map[string]any{"processId": p.ID, "query": "l", "limit": 1, "tail": true}, &logs)
+	if len(logs.Entries) != 1 || logs.Entries[0].Text != "world" {
+		t.Fatalf("tail limit 1 over hello, world: %+v", logs.Entries)
+	}
+	e.mustCall("brummer/logs", map[string]any{"processId": p.ID, "query": "l", "limit": 1}, &logs)
+	if len(logs.Entries) != 1 || logs.Entries[0].Text == "world" {
+		t.Fatalf("head limit 1 over hello, world: %+v", logs.Entries)
 	}
 	if _, err := e.call("brummer/logs", map[string]any{"level": "loud"}); err == nil || err.Code != -32602 || !strings.Contains(err.Message, `"level"`) {
 		t.Fatalf("bad level: %v", err)

@@ -176,7 +176,7 @@ func (s *Server) initializeApp(p *initializeParams) (*initializeResult, error) {
 	var res initializeResult
 	c := &res.Capabilities
 	c.TextDocumentSync.OpenClose = true
-	c.TextDocumentSync.Change = 1
+	c.TextDocumentSync.Change = 2 // incremental: ranged edits, UTF-16 positions
 	c.HoverProvider = true
 	c.ExecuteCommandProvider.Commands = Commands
 	c.Workspace.WorkspaceFolders.Supported = true

@@ -76,7 +76,7 @@ func TestGateBeforeInitializeAndAfterShutdown(t *testing.T) {
 	}
 	e.mustCall("initialize", initParams(root), &res)
 	c := res.Capabilities
-	if c.CodeLensProvider == nil || !c.HoverProvider || !c.TextDocumentSync.OpenClose || c.TextDocumentSync.Change != 1 ||
+	if c.CodeLensProvider == nil || !c.HoverProvider || !c.TextDocumentSync.OpenClose || c.TextDocumentSync.Change != 2 ||
 		!c.Workspace.WorkspaceFolders.Supported || c.Experimental.Brummer.Protocol != 1 {
 		t.Errorf("capabilities: %+v", c)
 	}

@@ -23,6 +23,9 @@ type logsParams struct {
 	Limit     int    `json:"limit"`
 	Level     string `json:"level"`
 	Query     string `json:"query"`
+	// Tail asks for the newest Limit matches (still oldest first): what a
+	// log view opens with.
+	Tail bool `json:"tail"`
 }
 
 type logsResult struct {
@@ -64,7 +67,7 @@ func (s *Server) request(_ context.Context, method string, raw []byte) (any, err
 		if err := decodeParams(method, raw, &p); err != nil {
 			return nil, err
 		}
-		q := logstore.Query{ProcessID: p.ProcessID, AfterSeq: p.AfterSeq, Limit: p.Limit, Text: p.Query}
+		q := logstore.Query{ProcessID: p.ProcessID, AfterSeq: p.AfterSeq, Limit: p.Limit, Text: p.Query, Tail: p.Tail}
 		if q.Limit <= 0 {
 			q.Limit = 200
 		}
