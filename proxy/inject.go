@@ -89,10 +89,12 @@ func (l *listener) modifyResponse(res *http.Response) error {
 		res.Body = io.NopCloser(bytes.NewReader(raw))
 		return nil
 	}
-	out := insertScript(page, monitorTag(place, p.monitorJS))
+	out := insertScript(page, monitorTag(place, p.monitorJS, p.token))
 	p.injected.Add(1)
 	// Dropping the coding costs nothing on loopback and saves a re-encode.
 	res.Header.Del("Content-Encoding")
+	// The page now carries the telemetry token: no other origin may read it.
+	res.Header.Del("Access-Control-Allow-Origin")
 	res.Header.Set("Content-Length", strconv.Itoa(len(out)))
 	res.ContentLength = int64(len(out))
 	res.TransferEncoding = nil
@@ -161,9 +163,9 @@ func decode(enc string, raw []byte, max int) ([]byte, error) {
 	return page, nil
 }
 
-func monitorTag(place placement, js []byte) []byte {
+func monitorTag(place placement, js []byte, token string) []byte {
 	var b bytes.Buffer
-	b.WriteString(`<script data-brummer-monitor`)
+	b.WriteString(`<script data-brummer-monitor data-brummer-token="` + html.EscapeString(token) + `"`)
 	if place.nonce != "" {
 		b.WriteString(` nonce="` + html.EscapeString(place.nonce) + `"`)
 	}

@@ -70,11 +70,11 @@ func TestInjectDecodesAndFixesLength(t *testing.T) {
 			if res.ContentLength != int64(len(body)) {
 				t.Fatalf("Content-Length %d, body %d bytes", res.ContentLength, len(body))
 			}
-			at := strings.Index(body, "<script data-brummer-monitor>")
+			at := strings.Index(body, `<script data-brummer-monitor data-brummer-token="`+f.p.token+`">`)
 			if at < 0 || at > strings.Index(body, "</head>") || !strings.Contains(body, "/__brummer/telemetry") {
 				t.Fatalf("monitor not inlined before </head>: %q", body)
 			}
-			if strings.Replace(body, string(monitorTag(placement{inject: true}, monitorJS)), "", 1) != page {
+			if strings.Replace(body, string(monitorTag(placement{inject: true}, monitorJS, f.p.token)), "", 1) != page {
 				t.Fatal("the page changed beyond the inserted script")
 			}
 			if s := f.p.Stats(); s.Injected != 1 {
@@ -101,11 +101,11 @@ func TestInjectHonoursCSP(t *testing.T) {
 	for _, tc := range []struct {
 		name, csp, want string // want "" means not injected
 	}{
-		{"nonce", "default-src 'self'; script-src 'nonce-r4nd0m' 'strict-dynamic'", `<script data-brummer-monitor nonce="r4nd0m">`},
-		{"unsafe-inline", "script-src 'self' 'unsafe-inline'", `<script data-brummer-monitor>`},
-		{"self only", "default-src 'self'", `<script data-brummer-monitor src="/__brummer/monitor.js"></script>`},
+		{"nonce", "default-src 'self'; script-src 'nonce-r4nd0m' 'strict-dynamic'", `<script data-brummer-monitor data-brummer-token="TOKEN" nonce="r4nd0m">`},
+		{"unsafe-inline", "script-src 'self' 'unsafe-inline'", `<script data-brummer-monitor data-brummer-token="TOKEN">`},
+		{"self only", "default-src 'self'", `<script data-brummer-monitor data-brummer-token="TOKEN" src="/__brummer/monitor.js"></script>`},
 		{"other hosts only", "script-src https://cdn.example.com", ""},
-		{"no script rule", "img-src *", `<script data-brummer-monitor>`},
+		{"no script rule", "img-src *", `<script data-brummer-monitor data-brummer-token="TOKEN">`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			target := htmlTarget(t, "gzip", page, "Content-Security-Policy", tc.csp)
@@ -118,7 +118,7 @@ func TestInjectHonoursCSP(t *testing.T) {
 				}
 				return
 			}
-			if !strings.Contains(body, tc.want) {
+			if want := strings.Replace(tc.want, "TOKEN", f.p.token, 1); !strings.Contains(body, want) {
 				t.Fatalf("want %q in %q", tc.want, body)
 			}
 		})

@@ -29,6 +29,11 @@ type listener struct {
 	ln          net.Listener
 	srv         *http.Server
 	served      chan struct{} // closed when Serve returns
+	maps        *mapCache
+	limit       bucket // telemetry reports
+
+	// reportMu keeps one listener's reports in the order they came.
+	reportMu sync.Mutex
 
 	// mu guards the long-lived exchanges Shutdown would wait on forever.
 	mu      sync.Mutex
@@ -45,6 +50,7 @@ func (p *Proxy) newListener(processID string, target *url.URL, ln net.Listener) 
 		proxyOrigin: "http://" + ln.Addr().String(),
 		ln:          ln,
 		served:      make(chan struct{}),
+		maps:        newMapCache(p.cfg.MaxSourceMaps, p.cfg.MaxSourceMapBytes),
 		hijack:      make(map[*trackedConn]struct{}),
 		streams:     make(map[*stream]struct{}),
 	}
@@ -151,6 +157,11 @@ func (l *listener) record(next http.Handler) http.Handler {
 		}
 		p.handlers.Add(1)
 		defer p.handlers.Done()
+		if p.cfg.InjectMonitor && hotUpdate(r.URL) {
+			// Before the new module runs: what it throws belongs to the new
+			// cycle.
+			p.browserEvent(BrowserEvent{ProcessID: l.processID, NewCycle: true})
+		}
 		start := time.Now()
 		ctx, cancel := context.WithCancel(r.Context())
 		defer cancel()
@@ -210,4 +221,14 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	}
 	r.hijacked = true
 	return r.l.track(c), brw, nil
+}
+
+// hotUpdate: a request for a module's new version after an edit: Vite
+// asks for it with a ?t= timestamp, webpack for a *.hot-update.* file.
+func hotUpdate(u *url.URL) bool {
+	q := u.RawQuery
+	if q != "" && (strings.HasPrefix(q, "t=") || strings.Contains(q, "&t=")) {
+		return true
+	}
+	return strings.Contains(u.Path, ".hot-update.")
 }

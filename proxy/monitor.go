@@ -2,9 +2,6 @@ package proxy
 
 import (
 	_ "embed"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,50 +33,26 @@ type report struct {
 }
 
 type entry struct {
-	Kind    string `json:"kind"` // error|rejection|console
+	Kind    string `json:"kind"` // load|error|rejection|console|fetch
 	Level   string `json:"level"`
+	Name    string `json:"name"` // the error's name: TypeError; "HTTP 502" for a failed request
 	Message string `json:"message"`
-	Source  string `json:"source"`
-	Line    int    `json:"line"`
-	Col     int    `json:"col"`
 	Stack   string `json:"stack"`
+	// Frames is the stack read by the monitor, innermost first.
+	Frames []jsFrame `json:"frames"`
+	// Source, Line and Col locate an error event without a stack.
+	Source string `json:"source"`
+	Line   int    `json:"line"`
+	Col    int    `json:"col"`
 }
 
-func (l *listener) serveTelemetry(w http.ResponseWriter, r *http.Request) {
-	p := l.p
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "telemetry takes POST with a JSON report", http.StatusMethodNotAllowed)
-		return
-	}
-	var rep report
-	body := http.MaxBytesReader(w, r.Body, int64(p.cfg.MaxTelemetryBytes))
-	if err := json.NewDecoder(body).Decode(&rep); err != nil {
-		p.telemetryRejected.Add(1)
-		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
-			http.Error(w, fmt.Sprintf("telemetry report larger than %d bytes", mbe.Limit), http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, fmt.Sprintf("malformed telemetry report (want JSON {\"entries\": [...]}): %v", err), http.StatusBadRequest)
-		return
-	}
-	if len(rep.Entries) > maxEntries {
-		p.telemetryRejected.Add(1)
-		http.Error(w, fmt.Sprintf("telemetry report has %d entries, at most %d are accepted", len(rep.Entries), maxEntries), http.StatusBadRequest)
-		return
-	}
-	p.telemetry.Add(1)
-	w.WriteHeader(http.StatusNoContent)
-	if p.onBrowser == nil {
-		return
-	}
-	for _, e := range rep.Entries {
-		p.onBrowser(BrowserEvent{ProcessID: l.processID, Level: level(e.Level), Text: e.format()})
-	}
-	if rep.Dropped > 0 {
-		p.onBrowser(BrowserEvent{ProcessID: l.processID, Level: "warn",
-			Text: fmt.Sprintf("brummer monitor: %d more browser messages dropped by the page's rate limit", rep.Dropped)})
-	}
+// jsFrame is one stack frame as the browser printed it: a script URL and a
+// 1-based line and column in the code the browser ran.
+type jsFrame struct {
+	Fn   string `json:"fn"`
+	URL  string `json:"url"`
+	Line int    `json:"line"`
+	Col  int    `json:"col"`
 }
 
 func level(s string) string {
@@ -106,8 +79,20 @@ func (e entry) format() string {
 	case "rejection":
 		b.WriteString("Uncaught (in promise) ")
 	}
+	if e.Name != "" && e.Kind != "console" && e.Kind != "fetch" && !strings.Contains(msg, e.Name+":") {
+		b.WriteString(e.Name + ": ")
+	}
 	b.WriteString(msg)
 	frames := stackFrames(e.Stack)
+	if len(frames) == 0 {
+		for _, f := range e.Frames {
+			loc := f.URL + ":" + strconv.Itoa(f.Line) + ":" + strconv.Itoa(f.Col)
+			if f.Fn != "" {
+				loc = f.Fn + " (" + loc + ")"
+			}
+			frames = append(frames, loc)
+		}
+	}
 	if len(frames) == 0 && e.Source != "" {
 		loc := e.Source
 		if e.Line > 0 {
@@ -118,7 +103,7 @@ func (e entry) format() string {
 		}
 		frames = []string{loc}
 	}
-	if e.Kind == "console" {
+	if e.Kind == "console" || e.Kind == "fetch" {
 		// console messages carry the stack inside the text already, if any.
 		frames = nil
 	}

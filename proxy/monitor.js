@@ -2,10 +2,15 @@
   "use strict";
   if (window.__brummerMonitor) return;
   window.__brummerMonitor = true;
-  var endpoint = "/__brummer/telemetry";
+  // The proxy puts its token on the tag: a report without it is refused, so
+  // other pages the user has open cannot post to the editor.
+  var me = document.currentScript;
+  var token = (me && me.getAttribute("data-brummer-token")) || "";
+  var endpoint = "/__brummer/telemetry?token=" + encodeURIComponent(token);
   // In-page rate limit: a render loop that throws must not flood the editor.
-  var perWindow = 20, windowMs = 10000, maxText = 4000;
+  var perWindow = 20, windowMs = 10000, maxText = 4000, maxFrames = 50;
   var windowStart = Date.now(), sent = 0, dropped = 0, queue = [], timer = null;
+  var origFetch = window.fetch;
 
   function clip(s) {
     s = String(s);
@@ -16,11 +21,30 @@
     if (typeof v === "string") return v;
     try { return JSON.stringify(v); } catch (_) { return String(v); }
   }
+  // frames reads V8 ("    at fn (url:1:2)", "    at url:1:2") and
+  // SpiderMonkey/JavaScriptCore ("fn@url:1:2") stacks.
+  var v8 = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?$/;
+  var gecko = /^(.*?)@(.+?):(\d+):(\d+)$/;
+  function frames(stack) {
+    var out = [];
+    if (typeof stack !== "string") return out;
+    var lines = stack.split("\n");
+    for (var i = 0; i < lines.length && out.length < maxFrames; i++) {
+      var m = v8.exec(lines[i]) || gecko.exec(lines[i]);
+      if (!m) continue;
+      out.push({ fn: clip(m[1] || ""), url: clip(m[2]), line: +m[3], col: +m[4] });
+    }
+    return out;
+  }
   function push(e) {
     var now = Date.now();
-    if (now - windowStart > windowMs) { windowStart = now; sent = 0; }
-    if (sent >= perWindow) { dropped++; return; }
-    sent++;
+    if (e.kind !== "load") {
+      if (now - windowStart > windowMs) { windowStart = now; sent = 0; }
+      if (sent >= perWindow) { dropped++; return; }
+      sent++;
+    }
+    e.message = clip(e.message || "");
+    e.stack = clip(e.stack || "");
     queue.push(e);
     if (!timer) timer = setTimeout(flush, 50);
   }
@@ -32,32 +56,91 @@
     try {
       if (navigator.sendBeacon && navigator.sendBeacon(endpoint, body)) return;
     } catch (_) {}
-    try { fetch(endpoint, { method: "POST", body: body, keepalive: true }); } catch (_) {}
+    try { origFetch.call(window, endpoint, { method: "POST", body: body, keepalive: true }); } catch (_) {}
   }
+  function fromError(kind, level, err, fallback) {
+    if (err instanceof Error) {
+      return { kind: kind, level: level, name: err.name || "Error", message: err.message || "",
+        stack: err.stack || "", frames: frames(err.stack) };
+    }
+    return { kind: kind, level: level, name: "", message: fallback, stack: "", frames: [] };
+  }
+
+  // Every page load starts a new cycle: errors of the last load are gone.
+  push({ kind: "load", level: "info", message: location.href });
 
   window.addEventListener("error", function (ev) {
     if (!(ev instanceof ErrorEvent)) return; // failed <img>/<script> loads
-    push({ kind: "error", level: "error", message: clip(ev.message || "error"),
-      source: ev.filename || "", line: ev.lineno || 0, col: ev.colno || 0,
-      stack: clip(ev.error && ev.error.stack ? ev.error.stack : "") });
+    var e = fromError("error", "error", ev.error, ev.message || "error");
+    if (!e.frames.length && ev.filename) {
+      e.frames = [{ fn: "", url: ev.filename, line: ev.lineno || 0, col: ev.colno || 0 }];
+    }
+    if (!e.name) {
+      var m = /^(?:Uncaught )?([A-Z]\w*(?:Error|Exception))\b/.exec(ev.message || "");
+      e.name = m ? m[1] : "Error";
+    }
+    push(e);
   });
   window.addEventListener("unhandledrejection", function (ev) {
     var r = ev.reason;
-    push({ kind: "rejection", level: "error",
-      message: clip(r instanceof Error ? String(r) : text(r)),
-      stack: clip(r && r.stack ? r.stack : "") });
+    push(fromError("rejection", "error", r, text(r)));
   });
   ["error", "warn"].forEach(function (level) {
     var orig = console[level];
     if (typeof orig !== "function") return;
     console[level] = function () {
       try {
-        var parts = [];
-        for (var i = 0; i < arguments.length; i++) parts.push(text(arguments[i]));
-        push({ kind: "console", level: level, message: clip(parts.join(" ")) });
+        var parts = [], err = null;
+        for (var i = 0; i < arguments.length; i++) {
+          if (!err && arguments[i] instanceof Error) err = arguments[i];
+          parts.push(text(arguments[i]));
+        }
+        var e = { kind: "console", level: level, name: "", message: parts.join(" "), stack: "", frames: [] };
+        if (level === "error") {
+          // Where console.error was called: the caller's frames.
+          e.frames = err ? frames(err.stack) : frames(new Error().stack).slice(1);
+          if (err) e.name = err.name || "Error";
+        }
+        push(e);
       } catch (_) {}
       return orig.apply(this, arguments);
     };
   });
+
+  // Failed requests of the page (status >= 500 or no answer), at the call.
+  function failed(method, url, status, stack) {
+    push({ kind: "fetch", level: "warn", name: status ? "HTTP " + status : "NetworkError",
+      message: method + " " + url + (status ? " answered " + status : " failed"),
+      stack: "", frames: frames(stack).slice(1) });
+  }
+  if (typeof origFetch === "function") {
+    window.fetch = function (input, init) {
+      var stack = new Error().stack;
+      var method = (init && init.method) || (input && input.method) || "GET";
+      var url = typeof input === "string" ? input : (input && input.url) || String(input);
+      return origFetch.apply(this, arguments).then(function (res) {
+        if (res.status >= 500) failed(method, url, res.status, stack);
+        return res;
+      }, function (err) {
+        failed(method, url, 0, stack);
+        throw err;
+      });
+    };
+  }
+  var xhrOpen = XMLHttpRequest.prototype.open, xhrSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function (method, url) {
+    this.__brummer = { method: String(method), url: String(url) };
+    return xhrOpen.apply(this, arguments);
+  };
+  XMLHttpRequest.prototype.send = function () {
+    var info = this.__brummer, stack = new Error().stack, xhr = this;
+    if (info) {
+      xhr.addEventListener("load", function () {
+        if (xhr.status >= 500) failed(info.method, info.url, xhr.status, stack);
+      });
+      xhr.addEventListener("error", function () { failed(info.method, info.url, 0, stack); });
+    }
+    return xhrSend.apply(this, arguments);
+  };
   window.addEventListener("pagehide", flush);
 })();

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -35,11 +36,40 @@ type Request struct {
 	ProcessID  string    `json:"processId"`
 }
 
-// BrowserEvent is one message reported by the injected monitor.
+// BrowserEvent is one message reported by the injected monitor, or the
+// start of a new cycle of a page's problems.
 type BrowserEvent struct {
 	ProcessID string
 	Level     string // error|warn|info
-	Text      string
+	// Text is the message as the browser's console shows it, frames at the
+	// URLs the browser ran; "" for a new cycle alone.
+	Text string
+	// Problem is the message placed in the workspace: set when one of its
+	// frames maps (through the script's source map, else by its path) to a
+	// file of the process's workspace.
+	Problem *BrowserProblem
+	// NewCycle says a page of the process loaded again or took a hot update:
+	// the problems its pages reported before are gone.
+	NewCycle bool
+}
+
+// BrowserProblem is an error of a page at the source line that raised it.
+type BrowserProblem struct {
+	Severity string // error|warning
+	Name     string // the error's name (TypeError), "HTTP 502" for a failed request
+	Message  string // first line of the message
+	// Frames are the workspace frames, innermost first: Frames[0] is where
+	// the error was raised, the others called it.
+	Frames []SourceFrame
+}
+
+// SourceFrame is a stack frame in a workspace file: an absolute path, a
+// 1-based line and a 1-based column counted in characters.
+type SourceFrame struct {
+	File     string
+	Line     int
+	Column   int
+	Function string
 }
 
 // Config sizes and switches the proxy. Zero values take the defaults.
@@ -55,6 +85,17 @@ type Config struct {
 	// MaxHTMLBytes bounds the HTML buffered for injection (default 8 MiB);
 	// larger pages pass through unmodified.
 	MaxHTMLBytes int
+	// MaxSourceMaps and MaxSourceMapBytes bound the parsed source maps kept
+	// per listener (default 64 maps, 64 MiB of map text).
+	MaxSourceMaps     int
+	MaxSourceMapBytes int
+	// TelemetryRate and TelemetryBurst bound the reports a listener takes
+	// per second (default 20, bursts of 40); more are answered 429.
+	TelemetryRate  float64
+	TelemetryBurst int
+	// Workspace names a process's directory and the workspace roots, where
+	// browser stack frames are looked for; nil: no frame is placed.
+	Workspace func(processID string) (dir string, roots []string)
 }
 
 // Stats is the proxy's health for brummer/stats.
@@ -67,9 +108,12 @@ type Stats struct {
 	// that could not (CSP, size, unknown encoding).
 	Injected      int64 `json:"injected"`
 	InjectSkipped int64 `json:"injectSkipped"`
-	// Telemetry counts accepted reports; TelemetryRejected malformed ones.
+	// Telemetry counts accepted reports; TelemetryRejected refused ones
+	// (malformed, too large, no token, foreign origin, over the rate).
 	Telemetry         int64 `json:"telemetry"`
 	TelemetryRejected int64 `json:"telemetryRejected"`
+	// SourceMaps counts source maps fetched and parsed.
+	SourceMaps int64 `json:"sourceMaps"`
 }
 
 var (
@@ -87,6 +131,10 @@ const (
 	defaultMaxRequests  = 1000
 	defaultMaxTelemetry = 64 << 10
 	defaultMaxHTML      = 8 << 20
+	defaultMaxMaps      = 64
+	defaultMaxMapBytes  = 64 << 20
+	defaultTelRate      = 20
+	defaultTelBurst     = 40
 )
 
 // Proxy owns every listener. Lock order: Proxy.mu before listener.mu; the
@@ -98,6 +146,9 @@ type Proxy struct {
 	log       *zap.Logger
 	transport *http.Transport
 	monitorJS []byte
+	// token is put on every injected monitor tag; telemetry without it is
+	// refused, so no other page can report into the editor.
+	token string
 
 	mu        sync.Mutex
 	closed    bool
@@ -111,6 +162,7 @@ type Proxy struct {
 	requests, failures, bytes    atomic.Int64
 	injected, injectSkipped      atomic.Int64
 	telemetry, telemetryRejected atomic.Int64
+	sourceMaps                   atomic.Int64
 }
 
 // New builds a proxy; it listens on nothing until Open. pub and onBrowser may
@@ -131,6 +183,18 @@ func New(cfg Config, pub eventbus.Publisher, onBrowser func(BrowserEvent), log *
 	if cfg.Bind == "" {
 		cfg.Bind = "127.0.0.1"
 	}
+	if cfg.MaxSourceMaps <= 0 {
+		cfg.MaxSourceMaps = defaultMaxMaps
+	}
+	if cfg.MaxSourceMapBytes <= 0 {
+		cfg.MaxSourceMapBytes = defaultMaxMapBytes
+	}
+	if cfg.TelemetryRate <= 0 {
+		cfg.TelemetryRate = defaultTelRate
+	}
+	if cfg.TelemetryBurst <= 0 {
+		cfg.TelemetryBurst = defaultTelBurst
+	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	// Targets are on loopback: an HTTP_PROXY from the environment must not
 	// capture them.
@@ -149,6 +213,7 @@ func New(cfg Config, pub eventbus.Publisher, onBrowser func(BrowserEvent), log *
 		log:       log,
 		transport: t,
 		monitorJS: monitorJS,
+		token:     newToken(),
 		listeners: make(map[string]*listener),
 		ring:      newRing(cfg.MaxRequests),
 	}
@@ -247,6 +312,7 @@ func (p *Proxy) Stats() Stats {
 		Requests: p.requests.Load(), Failures: p.failures.Load(), Bytes: p.bytes.Load(),
 		Listeners: n, Injected: p.injected.Load(), InjectSkipped: p.injectSkipped.Load(),
 		Telemetry: p.telemetry.Load(), TelemetryRejected: p.telemetryRejected.Load(),
+		SourceMaps: p.sourceMaps.Load(),
 	}
 }
 
@@ -325,4 +391,9 @@ func isLoopbackHost(h string) bool {
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
+}
+
+// newToken is at least 128 random bits, as text safe in a URL and an attribute.
+func newToken() string {
+	return rand.Text()
 }

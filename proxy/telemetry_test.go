@@ -9,42 +9,75 @@ import (
 	"time"
 )
 
-func post(t *testing.T, f *fixture, url, body string) (int, string) {
+// postAs posts a report to a proxy's telemetry endpoint with the given
+// token and Origin ("" leaves them out).
+func postAs(t *testing.T, f *fixture, proxyURL, token, origin, body string) (*http.Response, string) {
 	t.Helper()
-	res, err := f.cli.Post(url, "text/plain;charset=UTF-8", strings.NewReader(body))
+	u := strings.TrimSuffix(proxyURL, "/") + "/__brummer/telemetry"
+	if token != "" {
+		u += "?token=" + token
+	}
+	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	res, err := f.cli.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return res, string(b)
+}
+
+// post posts as the injected monitor would.
+func post(t *testing.T, f *fixture, proxyURL, body string) (int, string) {
+	t.Helper()
+	res, b := postAs(t, f, proxyURL, f.p.token, originOf(proxyURL), body)
+	return res.StatusCode, b
+}
+
+func originOf(u string) string {
+	i := strings.Index(u[len("http://"):], "/")
+	if i < 0 {
+		return u
+	}
+	return u[:len("http://")+i]
 }
 
 func TestTelemetryReachesOnBrowser(t *testing.T) {
 	target := htmlTarget(t, "", page)
 	defer target.Close()
 	f := newFixture(t, Config{InjectMonitor: true})
-	tel := f.open(t, target.URL) + "__brummer/telemetry"
+	pu := f.open(t, target.URL)
 	report := `{"page":"http://127.0.0.1:1/","dropped":3,"entries":[
+	 {"kind":"load","level":"info","message":"http://127.0.0.1:1/"},
 	 {"kind":"error","level":"error","message":"Uncaught TypeError: x is undefined","source":"http://localhost:5173/src/main.ts","line":10,"col":5,
 	  "stack":"TypeError: x is undefined\n    at render (http://localhost:5173/src/main.ts:10:5)\n    at http://localhost:5173/src/main.ts:20:1"},
-	 {"kind":"error","level":"error","message":"ReferenceError: y is not defined","source":"http://localhost:5173/src/a.js","line":3,"col":7},
+	 {"kind":"error","level":"error","name":"ReferenceError","message":"y is not defined","source":"http://localhost:5173/src/a.js","line":3,"col":7},
 	 {"kind":"rejection","level":"error","message":"Error: boom","stack":"load@http://localhost:5173/src/b.js:4:9\n@http://localhost:5173/src/b.js:8:1\n"},
 	 {"kind":"console","level":"warn","message":"Each child in a list should have a unique key"}]}`
-	if code, body := post(t, f, tel, report); code != http.StatusNoContent {
+	if code, body := post(t, f, pu, report); code != http.StatusNoContent {
 		t.Fatalf("telemetry answered %d %q", code, body)
 	}
-	got := f.br.waitFor(t, 5*time.Second, func(ev []BrowserEvent) bool { return len(ev) == 5 })
+	got := f.br.waitFor(t, 5*time.Second, func(ev []BrowserEvent) bool { return len(ev) == 6 })
 	want := []BrowserEvent{
-		{"p1", "error", "Uncaught TypeError: x is undefined\n    at render (http://localhost:5173/src/main.ts:10:5)\n    at http://localhost:5173/src/main.ts:20:1"},
-		{"p1", "error", "Uncaught ReferenceError: y is not defined\n    at http://localhost:5173/src/a.js:3:7"},
-		{"p1", "error", "Uncaught (in promise) Error: boom\n    at load (http://localhost:5173/src/b.js:4:9)\n    at http://localhost:5173/src/b.js:8:1"},
-		{"p1", "warn", "Each child in a list should have a unique key"},
-		{"p1", "warn", "brummer monitor: 3 more browser messages dropped by the page's rate limit"},
+		{ProcessID: "p1", NewCycle: true},
+		{ProcessID: "p1", Level: "error", Text: "Uncaught TypeError: x is undefined\n    at render (http://localhost:5173/src/main.ts:10:5)\n    at http://localhost:5173/src/main.ts:20:1"},
+		{ProcessID: "p1", Level: "error", Text: "Uncaught ReferenceError: y is not defined\n    at http://localhost:5173/src/a.js:3:7"},
+		{ProcessID: "p1", Level: "error", Text: "Uncaught (in promise) Error: boom\n    at load (http://localhost:5173/src/b.js:4:9)\n    at http://localhost:5173/src/b.js:8:1"},
+		{ProcessID: "p1", Level: "warn", Text: "Each child in a list should have a unique key"},
+		{ProcessID: "p1", Level: "warn", Text: "brummer monitor: 3 more browser messages dropped by the page's rate limit"},
 	}
 	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("event %d:\n got %q\nwant %q", i, got[i], want[i])
+		g := got[i]
+		if g.ProcessID != want[i].ProcessID || g.Level != want[i].Level || g.Text != want[i].Text ||
+			g.NewCycle != want[i].NewCycle || g.Problem != nil {
+			t.Errorf("event %d:\n got %+v\nwant %+v", i, g, want[i])
 		}
 	}
 }
@@ -53,7 +86,7 @@ func TestTelemetryRejectsBadReports(t *testing.T) {
 	target := httptest.NewServer(http.NotFoundHandler())
 	defer target.Close()
 	f := newFixture(t, Config{MaxTelemetryBytes: 512})
-	tel := f.open(t, target.URL) + "__brummer/telemetry"
+	pu := f.open(t, target.URL)
 	for _, tc := range []struct {
 		name, body string
 		code       int
@@ -64,12 +97,12 @@ func TestTelemetryRejectsBadReports(t *testing.T) {
 		{"too large", `{"entries":[{"message":"` + strings.Repeat("a", 600) + `"}]}`, http.StatusRequestEntityTooLarge, "larger than 512"},
 		{"too many", `{"entries":[` + strings.Repeat(`{},`, maxEntries) + `{}]}`, http.StatusBadRequest, "at most"},
 	} {
-		code, body := post(t, f, tel, tc.body)
+		code, body := post(t, f, pu, tc.body)
 		if code != tc.code || !strings.Contains(body, tc.msg) {
 			t.Errorf("%s: got %d %q, want %d with %q", tc.name, code, body, tc.code, tc.msg)
 		}
 	}
-	res, err := f.cli.Get(tel)
+	res, err := f.cli.Get(pu + "__brummer/telemetry")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,5 +115,56 @@ func TestTelemetryRejectsBadReports(t *testing.T) {
 	}
 	if ev := f.br.all(); len(ev) != 0 {
 		t.Errorf("rejected reports reached onBrowser: %+v", ev)
+	}
+}
+
+// TestTelemetryRefusesOtherPages posts from outside, as another page or
+// program on the machine could: without the token, from a foreign origin,
+// in a flood. None of it reaches the editor, and no answer repeats the
+// report or allows other origins to read it.
+func TestTelemetryRefusesOtherPages(t *testing.T) {
+	target := httptest.NewServer(http.NotFoundHandler())
+	defer target.Close()
+	f := newFixture(t, Config{TelemetryRate: 1, TelemetryBurst: 5})
+	pu := f.open(t, target.URL)
+	own := originOf(pu)
+	evil := `{"entries":[{"kind":"error","level":"error","message":"<img src=x onerror=alert(1)>"}]}`
+	for _, tc := range []struct {
+		name, token, origin string
+	}{
+		{"no token", "", own},
+		{"wrong token", "AAAAAAAAAAAAAAAAAAAAAAAAAA", own},
+		{"no origin", f.p.token, ""},
+		{"foreign origin", f.p.token, "http://evil.example"},
+		{"other port", f.p.token, "http://127.0.0.1:1"},
+		{"null origin", f.p.token, "null"},
+	} {
+		res, body := postAs(t, f, pu, tc.token, tc.origin, evil)
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: status %d, want 403", tc.name, res.StatusCode)
+		}
+		if strings.Contains(body, "onerror") || res.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("%s: answer %q with headers %v", tc.name, body, res.Header)
+		}
+	}
+	if ev := f.br.all(); len(ev) != 0 {
+		t.Fatalf("refused reports reached onBrowser: %+v", ev)
+	}
+	// The same port under its other loopback name is the same page.
+	alias := strings.Replace(own, "127.0.0.1", "localhost", 1)
+	if res, body := postAs(t, f, pu, f.p.token, alias, `{"entries":[]}`); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("report from %s: %d %q", alias, res.StatusCode, body)
+	}
+	// A flood: the burst (5, one taken above) passes, then 429.
+	codes := map[int]int{}
+	for range 20 {
+		res, body := postAs(t, f, pu, f.p.token, own, evil)
+		codes[res.StatusCode]++
+		if strings.Contains(body, "onerror") {
+			t.Fatalf("answer repeats the report: %q", body)
+		}
+	}
+	if codes[http.StatusNoContent] < 3 || codes[http.StatusNoContent] > 6 || codes[http.StatusTooManyRequests] < 14 {
+		t.Fatalf("flood of 20 answered %v, want about 4 accepted and the rest 429", codes)
 	}
 }
