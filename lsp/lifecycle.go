@@ -161,6 +161,7 @@ func (s *Server) initializeApp(p *initializeParams) (*initializeResult, error) {
 	s.state = stateRunning
 	s.mu.Unlock()
 	s.subscribe(app)
+	s.listenSocket(app)
 
 	for _, w := range append(warnings, app.Warnings()...) {
 		s.logMessage(msgWarning, "brummer: "+w)

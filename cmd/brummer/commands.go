@@ -7,6 +7,7 @@ func init() {
 		return runCmd(args, stdout, stderr)
 	}}
 	subcommands["lsp"] = subcommand{"run the language server on stdin/stdout", lspCmd}
+	subcommands["mcp"] = subcommand{"run the MCP server for coding agents on stdin/stdout", mcpCmd}
 	subcommands["scripts"] = subcommand{"list the workspace's scripts", func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return scriptsCmd(args, stdout, stderr)
 	}}

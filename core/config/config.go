@@ -10,6 +10,7 @@ type Config struct {
 	Proxy          Proxy            `toml:"proxy" json:"proxy"`
 	Notifications  Notifications    `toml:"notifications" json:"notifications"`
 	Resources      Resources        `toml:"resources" json:"resources"`
+	MCP            MCP              `toml:"mcp" json:"mcp"`
 	ProblemMatcher []ProblemMatcher `toml:"problem_matchers" json:"problem_matchers"`
 	// PackageManager is the preferred manager when a package names none and
 	// has no lockfile: npm, yarn, pnpm or bun.
@@ -53,6 +54,12 @@ type Notifications struct {
 	QueueSize int `toml:"queue_size" json:"queue_size"`
 }
 
+// MCP is the agents' face: `brummer lsp` opens the workspace socket that
+// `brummer mcp` attaches to.
+type MCP struct {
+	Socket bool `toml:"socket" json:"socket"`
+}
+
 type Resources struct {
 	MaxGoroutines    int `toml:"max_goroutines" json:"max_goroutines"`
 	MemoryLimitMB    int `toml:"memory_limit_mb" json:"memory_limit_mb"`
@@ -92,6 +99,7 @@ func Default() Config {
 		Proxy:          Proxy{Enabled: true, InjectMonitor: true, Bind: "127.0.0.1"},
 		Notifications:  Notifications{LogQueueSize: 256, MaxDiagnosticsPerURI: 1000, QueueSize: 1024},
 		Resources:      Resources{MaxGoroutines: 10000, MemoryLimitMB: 512, SampleIntervalMS: 5000},
+		MCP:            MCP{Socket: true},
 		PackageManager: "",
 	}
 }

@@ -136,6 +136,7 @@ func configKeys() map[string]map[string]bool {
 		"proxy":            {"enabled": true, "inject_monitor": true, "bind": true},
 		"notifications":    {"log_queue_size": true, "max_diagnostics_per_uri": true, "queue_size": true},
 		"resources":        {"max_goroutines": true, "memory_limit_mb": true, "sample_interval_ms": true},
+		"mcp":              {"socket": true},
 		"problem_matchers": nil,
 		"package_manager":  nil,
 		"env":              nil,
