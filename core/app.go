@@ -142,7 +142,9 @@ func New(opts Options) (*App, error) {
 	a.mgr = procmgr.New(procConfig(cfg), a.bus, sink{a}, log.Named("procmgr"))
 	a.unsubscribe = append(a.unsubscribe, a.bus.Subscribe(logstore.TopicURLDetected, a.onURL))
 	if cfg.Proxy.Enabled {
-		a.proxy = proxy.New(proxyConfig(cfg.Proxy), a.bus, a.onBrowser, log.Named("proxy"))
+		pc := proxyConfig(cfg.Proxy)
+		pc.Workspace = a.processWorkspace
+		a.proxy = proxy.New(pc, a.bus, a.onBrowser, log.Named("proxy"))
 		// Subscribed after onURL: events of one process are handled in
 		// order, so the URL is recorded before its proxy is ready.
 		a.unsubscribe = append(a.unsubscribe,

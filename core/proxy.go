@@ -7,6 +7,7 @@ import (
 	"github.com/brummer-dev/brummer/core/config"
 	"github.com/brummer-dev/brummer/eventbus"
 	"github.com/brummer-dev/brummer/logstore"
+	"github.com/brummer-dev/brummer/logstore/detect"
 	"github.com/brummer-dev/brummer/proxy"
 	"go.uber.org/zap"
 )
@@ -14,6 +15,38 @@ import (
 // proxyConfig maps the [proxy] section.
 func proxyConfig(p config.Proxy) proxy.Config {
 	return proxy.Config{Enabled: p.Enabled, InjectMonitor: p.InjectMonitor, Bind: p.Bind}
+}
+
+// processWorkspace tells the proxy where a process's page errors may lie.
+func (a *App) processWorkspace(id string) (string, []string) {
+	st := a.state(id)
+	if st == nil {
+		return "", nil
+	}
+	return st.dir, a.Roots()
+}
+
+// browserProblem is a placed page error as a problem: at its innermost
+// workspace frame, the frames that called it as related locations.
+func browserProblem(bp *proxy.BrowserProblem) detect.Problem {
+	sev := detect.Error
+	if bp.Severity == "warning" {
+		sev = detect.Warning
+	}
+	f := bp.Frames[0]
+	pr := detect.Problem{
+		Location: detect.Location{File: f.File, Line: f.Line, Column: f.Column},
+		Severity: sev, Message: bp.Message, Source: "browser", Code: bp.Name,
+	}
+	for _, o := range bp.Frames[1:] {
+		msg := "called from here"
+		if o.Function != "" {
+			msg = "at " + strings.TrimPrefix(o.Function, "async ")
+		}
+		pr.Related = append(pr.Related, detect.Related{
+			Location: detect.Location{File: o.File, Line: o.Line, Column: o.Column}, Message: msg})
+	}
+	return pr
 }
 
 // openProxy gives a detected URL its proxy. It runs on a bus worker, after
@@ -45,13 +78,24 @@ func (a *App) onProxyReady(e eventbus.Event) {
 }
 
 // onBrowser stores what the page monitor reported as log lines of stream
-// browser, where problem detection reads them like any other output.
+// browser, and the errors the proxy placed in the workspace as problems of
+// source "browser"; a page load or hot update starts their new cycle.
 func (a *App) onBrowser(ev proxy.BrowserEvent) {
 	st := a.state(ev.ProcessID)
 	if st == nil {
 		return
 	}
 	a.ensureRegistered(ev.ProcessID, st)
+	if ev.NewCycle || ev.Problem != nil {
+		var ps []detect.Problem
+		if ev.Problem != nil {
+			ps = []detect.Problem{browserProblem(ev.Problem)}
+		}
+		a.store.AddBrowser(ev.ProcessID, ev.NewCycle, ps)
+	}
+	if ev.Text == "" {
+		return
+	}
 	now := time.Now()
 	var lines []logstore.Line
 	for _, l := range strings.Split(ev.Text, "\n") {

@@ -3,6 +3,8 @@ package core
 import (
 	"io"
 	"net/http"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -61,8 +63,15 @@ s.listen(0, "127.0.0.1", () => console.log("  ➜  Local:   http://localhost:" +
 	assert.Equal(t, http.StatusOK, reqs[0].Status)
 	assert.Equal(t, p.ID, reqs[0].ProcessID)
 
-	report := `{"page":"` + u.ProxyURL + `","entries":[{"kind":"error","level":"error","message":"Uncaught TypeError: x is undefined","source":"` + u.URL + `app.js","line":3,"col":5}]}`
-	tel, err := http.Post(u.ProxyURL+"__brummer/telemetry", "application/json", strings.NewReader(report))
+	// The monitor posts with the token the proxy put on its tag, from a
+	// page of the proxy's origin.
+	token := regexp.MustCompile(`data-brummer-token="([^"]+)"`).FindStringSubmatch(string(body))
+	require.NotNil(t, token, "the monitor tag carries the telemetry token")
+	report := `{"page":"` + u.ProxyURL + `","entries":[{"kind":"error","level":"error","name":"TypeError","message":"x is undefined","source":"` + u.ProxyURL + `page.js","line":3,"col":5}]}`
+	req, err := http.NewRequest(http.MethodPost, u.ProxyURL+"__brummer/telemetry?token="+token[1], strings.NewReader(report))
+	require.NoError(t, err)
+	req.Header.Set("Origin", strings.TrimSuffix(u.ProxyURL, "/"))
+	tel, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	tel.Body.Close()
 	require.Less(t, tel.StatusCode, 300)
@@ -78,6 +87,14 @@ s.listen(0, "127.0.0.1", () => console.log("  ➜  Local:   http://localhost:" +
 		require.False(t, time.Now().After(deadline), "browser report not in the log")
 		time.Sleep(10 * time.Millisecond)
 	}
+	// The page's script has no source map: its path names the file.
+	probs := a.store.Problems(p.ID)
+	require.Len(t, probs, 1, "%+v", probs)
+	assert.Equal(t, filepath.Join(root, "page.js"), probs[0].File)
+	assert.Equal(t, [2]int{3, 5}, [2]int{probs[0].Line, probs[0].Column})
+	assert.Equal(t, "browser", probs[0].Source)
+	assert.Equal(t, "TypeError", probs[0].Code)
+	assert.Equal(t, "x is undefined", probs[0].Message)
 	assert.NotNil(t, a.Stats().Proxy)
 
 	_, err = a.Stop(ctxT(t), p.ID)

@@ -22,6 +22,7 @@ type proc struct {
 	det        *detect.Detector
 	problems   []detect.Problem
 	pending    []detect.Problem    // blocks in progress, shown before they end (detect.Pender)
+	browser    []detect.Problem    // reported by the process's pages (browser.go)
 	urls       map[string]struct{} // origins already announced
 	timer      *time.Timer         // quiet flush; created on the first batch
 	armed      bool                // timer pending (guarded by mu)
@@ -254,6 +255,8 @@ func (p *proc) reset(urls bool) {
 	clear(p.problems)
 	p.problems = p.problems[:0]
 	p.setPendingLocked(nil)
+	clear(p.browser)
+	p.browser = p.browser[:0]
 	if urls {
 		p.urls = nil
 	}
@@ -317,11 +320,12 @@ func (p *proc) problemsEventLocked() eventbus.Event {
 }
 
 // problemsLocked is a copy of the process's problems: those of ended
-// blocks, then those in progress, within the store's bound.
+// blocks, then those in progress, then its pages', within the store's bound.
 func (p *proc) problemsLocked() []detect.Problem {
 	n := min(len(p.pending), max(0, p.s.maxProbs-len(p.problems)))
-	out := make([]detect.Problem, 0, len(p.problems)+n)
-	return append(append(out, p.problems...), p.pending[:n]...)
+	b := min(len(p.browser), max(0, p.s.maxProbs-len(p.problems)-n))
+	out := make([]detect.Problem, 0, len(p.problems)+n+b)
+	return append(append(append(out, p.problems...), p.pending[:n]...), p.browser[:b]...)
 }
 
 func (p *proc) event(t eventbus.Topic, prio eventbus.Priority, payload any) eventbus.Event {

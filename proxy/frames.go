@@ -78,10 +78,12 @@ func (l *listener) scriptPath(raw string) (pathQuery, p string, ok bool) {
 	return pathQuery, u.Path, true
 }
 
-// generatedOnly: scripts that are the dev tools' own, never the user's.
+// generatedOnly: scripts that are the dev tools' own or their bundles of
+// dependencies (Vite's .vite/deps), never the user's.
 func generatedOnly(p string) bool {
 	return strings.HasPrefix(p, "/@vite/") || strings.HasPrefix(p, "/@react-refresh") ||
-		strings.HasPrefix(p, "/@id/__") || strings.HasPrefix(p, prefix) || inNodeModules(p)
+		strings.HasPrefix(p, "/@id/__") || strings.HasPrefix(p, prefix) || inNodeModules(p) ||
+		strings.Contains(p, "/.vite/deps/")
 }
 
 func inNodeModules(p string) bool {
