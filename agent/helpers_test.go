@@ -182,15 +182,43 @@ func processID(t *testing.T, started string) string {
 	return id
 }
 
+// lockedBuffer collects a process's stderr; await waits on what it holds.
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
+	mu      sync.Mutex
+	b       strings.Builder
+	changed chan struct{} // closed and replaced on every write
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.changed != nil {
+		close(l.changed)
+	}
+	l.changed = make(chan struct{})
 	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) await(t *testing.T, what string, ok func(string) bool) {
+	t.Helper()
+	timeout := time.After(deadline)
+	for {
+		l.mu.Lock()
+		text := l.b.String()
+		if l.changed == nil {
+			l.changed = make(chan struct{})
+		}
+		ch := l.changed
+		l.mu.Unlock()
+		if ok(text) {
+			return
+		}
+		select {
+		case <-ch:
+		case <-timeout:
+			t.Fatalf("no %s within %s", what, deadline)
+		}
+	}
 }
 
 func (l *lockedBuffer) String() string {
