@@ -214,6 +214,7 @@ function H.main(spec)
       step[2]()
       H.log("  ok   %s (%d ms)", step[1], (uv.hrtime() - started) / 1e6)
     end
+    stop_servers()
     local bad = unexpected_errors()
     H.ok(#bad == 0, "unexpected error messages: " .. vim.inspect(bad))
   end, debug.traceback)

@@ -338,10 +338,13 @@ server.on("exit", function(id)
   local panel = M.panels[id]
   if panel then
     stop_clock(panel)
-    if vim.api.nvim_buf_is_valid(panel.buf) then
-      vim.bo[panel.buf].modifiable = true
-      vim.api.nvim_buf_set_lines(panel.buf, 0, -1, false, { "Brummer: the server has exited." })
-      vim.bo[panel.buf].modifiable = false
+    if vim.api.nvim_buf_is_loaded(panel.buf) then
+      -- Best effort: Neovim may be exiting and the buffer going with it.
+      pcall(function()
+        vim.bo[panel.buf].modifiable = true
+        vim.api.nvim_buf_set_lines(panel.buf, 0, -1, false, { "Brummer: the server has exited." })
+        vim.bo[panel.buf].modifiable = false
+      end)
     end
     M.panels[id] = nil
   end

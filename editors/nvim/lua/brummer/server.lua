@@ -244,11 +244,41 @@ local function on_exit(code, signal, id)
   end)
 end
 
+-- restore_diagnostics puts back a file's problems when it is loaded again:
+-- Neovim drops the diagnostics of a buffer it unloads, and the server
+-- published them once, when they were found.
+local function restore_diagnostics(id, bufnr)
+  local ns = vim.lsp.diagnostic.get_namespace(id)
+  if #vim.diagnostic.get(bufnr, { namespace = ns }) > 0 then
+    return
+  end
+  local uri = vim.uri_from_bufnr(bufnr)
+  M.request(id, "brummer/problems", vim.empty_dict(), function(err, items)
+    if err or type(items) ~= "table" or not vim.api.nvim_buf_is_loaded(bufnr) then
+      return
+    end
+    if #vim.diagnostic.get(bufnr, { namespace = ns }) > 0 then
+      return
+    end
+    local diags = {}
+    for _, it in ipairs(items) do
+      if it.uri == uri then
+        table.insert(diags, it.diagnostic)
+      end
+    end
+    if #diags > 0 then
+      vim.lsp.diagnostic.on_publish_diagnostics(nil, { uri = uri, diagnostics = diags },
+        { method = "textDocument/publishDiagnostics", client_id = id, bufnr = bufnr }, {})
+    end
+  end)
+end
+
 local function on_attach(client, bufnr)
   local st = M.states[client.id]
   if st then
     st.buffers[bufnr] = true
   end
+  restore_diagnostics(client.id, bufnr)
   if vim.api.nvim_buf_get_name(bufnr):match("/package%.json$") then
     require("brummer.codelens").attach(bufnr, client.id)
   end
