@@ -19,7 +19,7 @@ const gateMaxParsers = 64
 // golden and fuzz input).
 
 // gateFeature is a property of a line beyond its first byte.
-type gateFeature uint16
+type gateFeature uint32
 
 const (
 	gateEndDot     gateFeature = 1 << iota // last byte '.'
@@ -35,8 +35,13 @@ const (
 	gateDiagCaps                           // ": ERROR: " or ": WARNING: " (esbuild's API format)
 	gateCount                              // a count (a digit 1-9) first and " error(s)" or " warning(s)" last
 	gateParenLoc                           // "(line:col): " (rollup's "src/a.js (4:10): msg")
+	gateLooseLoc                           // the first token (maybe after '[') is "path:line..." with a '.' or '/' in the path
+	gateTabField                           // a tab after the first byte (brakeman's tabs report)
+	gateDashCaps                           // " - ERROR: " or " - WARNING: " (puppet-lint)
+	gateEndHeavy                           // last byte 0x81, of "━" (biome's header rule)
+	gateOneToken                           // one token (indented by 2 at most) with a '.' or '/' (a file named alone)
 
-	gateCheap = gateEndDot | gateEndClose | gateEndColon | gateCount
+	gateCheap = gateEndDot | gateEndClose | gateEndColon | gateCount | gateEndHeavy
 )
 
 // gateInterest is what lines a parser may take (or change its state on)
@@ -125,6 +130,8 @@ func (l *gateLine) init(line string) {
 			l.feat = gateEndClose
 		case ':', ',':
 			l.feat = gateEndColon
+		case 0x81:
+			l.feat = gateEndHeavy
 		case 's', 'r', 'g':
 			if l.first >= '1' && l.first <= '9' && gateCountEnd(line) {
 				l.feat = gateCount
@@ -142,7 +149,7 @@ func gateCountEnd(line string) bool {
 // the vectorized byte search.
 func gateScan(s string, need gateFeature) gateFeature {
 	var f gateFeature
-	colonDigit, diag := gateColons(s, need&(gateColonDigit|gateStrictLoc) != 0, need&(gateDiag|gateDiagCaps|gateCommaCol|gateTscCode|gateParenLoc))
+	colonDigit, diag := gateColons(s, need&(gateColonDigit|gateStrictLoc) != 0, need&(gateDiag|gateDiagCaps|gateCommaCol|gateTscCode|gateParenLoc|gateDashCaps))
 	f |= diag
 	if colonDigit {
 		f |= gateColonDigit
@@ -158,7 +165,59 @@ func gateScan(s string, need gateFeature) gateFeature {
 	if need&gateErrWord != 0 && hasErrorWord(s) {
 		f |= gateErrWord
 	}
+	if need&gateOneToken != 0 && isOneToken(s) {
+		f |= gateOneToken
+	}
+	if need&gateLooseLoc != 0 && hasLooseLoc(s) {
+		f |= gateLooseLoc
+	}
+	if need&gateTabField != 0 && len(s) > 1 && s[0] != '\t' && s[0] != ' ' && strings.IndexByte(s[1:], '\t') >= 0 {
+		f |= gateTabField
+	}
 	return f
+}
+
+// isOneToken reports whether s is one token with a '.' or '/', indented
+// by two spaces at most: a linter's line that names the file whose
+// problems follow.
+func isOneToken(s string) bool {
+	i := 0
+	for i < len(s) && i < 3 && s[i] == ' ' {
+		i++
+	}
+	if i > 2 || i == len(s) {
+		return false
+	}
+	t := s[i:]
+	return strings.IndexByte(t, ' ') < 0 && strings.IndexByte(t, '\t') < 0 && strings.ContainsAny(t, "./")
+}
+
+// hasLooseLoc reports whether the line's first token (after indentation
+// and a '[') is "path:digit..." where the path has a '.' or a '/' (a file,
+// not a time): the linters that print "path:line msg", "[path:l:c] msg"
+// or a file's header "path:l:c" read such lines.
+func hasLooseLoc(s string) bool {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	if i < len(s) && s[i] == '[' {
+		i++
+	}
+	tok := s[i:]
+	if j := strings.IndexByte(tok, ' '); j >= 0 {
+		tok = tok[:j]
+	}
+	c := strings.IndexByte(tok, ':')
+	for c >= 0 && c+1 < len(tok) && (tok[c+1] < '0' || tok[c+1] > '9') {
+		// "file:///x.kt:1" and "C:\\x" have a ':' before the location's.
+		k := strings.IndexByte(tok[c+1:], ':')
+		if k < 0 {
+			return false
+		}
+		c += 1 + k
+	}
+	return c > 0 && c+1 < len(tok) && strings.ContainsAny(tok[:c], "./")
 }
 
 // gateColons looks at the ':'s of s, once for all its questions: is one
@@ -188,6 +247,9 @@ func gateColons(s string, wantDigit bool, wantDiag gateFeature) (digit bool, dia
 			}
 			if gccSeverityWord(s[i+2:]) || i >= 2 && s[i-2] == 'l' && s[i-1] == 'd' {
 				diag |= gateDiag
+			}
+			if wantDiag&gateDashCaps != 0 && (strings.HasSuffix(s[:i], " - ERROR") || strings.HasSuffix(s[:i], " - WARNING")) {
+				diag |= gateDashCaps
 			}
 			switch rest := s[i+2:]; {
 			case strings.HasPrefix(rest, "ERROR: ") || strings.HasPrefix(rest, "WARNING: "):
@@ -249,7 +311,7 @@ type gateTable struct {
 	gated   []gatedParser // nil for an ungated parser
 	byFirst [256]uint64   // parsers interested in a first non-blank byte
 	byBrack [256]uint64   // parsers interested in a byte after a leading '['
-	byFeat  [16]uint64    // parsers interested in a feature bit
+	byFeat  [32]uint64    // parsers interested in a feature bit
 	always  uint64        // ungated parsers
 	busy    uint64        // gated parsers busy after what they last saw
 	costly  uint64        // parsers with interests in costly features
@@ -281,7 +343,7 @@ func (t *gateTable) init(parsers []Parser) {
 				t.byBrack[c] |= bit
 			}
 		}
-		for f := 0; f < 16; f++ {
+		for f := 0; f < 32; f++ {
 			if in.any&(1<<f) != 0 {
 				t.byFeat[f] |= bit
 			}
@@ -336,7 +398,7 @@ func (t *gateTable) want(line string) uint64 {
 func (t *gateTable) feat(f gateFeature) uint64 {
 	var m uint64
 	for ; f != 0; f &= f - 1 {
-		m |= t.byFeat[bits.TrailingZeros16(uint16(f))]
+		m |= t.byFeat[bits.TrailingZeros32(uint32(f))]
 	}
 	return m
 }

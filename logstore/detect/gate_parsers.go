@@ -105,3 +105,25 @@ func (p *tapParser) gateBusy() bool {
 	return p.state != tapIdle || p.inner.inError || p.inner.hdrState != 0 || p.inner.console != 0 ||
 		len(p.pending) > 0 || p.spec || p.specSum || p.entry || p.nodeTrailer || p.testAt.File != ""
 }
+
+// The one-line linters (parse_lint.go): tslint's "ERROR: "/"WARNING: ",
+// "[warn]", "[error]", "[ERROR]", "[WARNING]" of prettier, maven and
+// checkstyle, black's and scalastyle's "error ..."/"would reformat",
+// kotlinc's "e: "/"w: ", php's "PHP ...", "Parse error: ", "Fatal error: ",
+// "Warning: ", "Notice: ", "Deprecated: ", svelte-check's timestamps; the
+// path-first rows by their location, puppet-lint's " - ERROR: ", brakeman's
+// tabs.
+var gateLintLine = gateFirst("EW0123456789ewPFNDRCS", false).afterBracket("weEW").
+	with(gateStrictLoc | gateLooseLoc | gateTabField | gateDashCaps)
+
+// Grouped linters (parse_lint_group.go): a file alone on a line (maybe
+// with its place), pydocstyle's and shellcheck's headers end with ':'.
+var gateLintGroup = gateInterest{any: gateOneToken | gateEndColon}
+
+// javac's and scalac's "path:3: error: msg" (and warnings), sbt's
+// "[error] ..." and "[warn] ...".
+var gateJvm = gateInterest{any: gateDiag}.afterBracket("ew")
+
+// biome's headers end with its heavy rule; oxlint's messages start with
+// "x", "!", "×" or "⚠" (after two spaces).
+var gateBiome = gateFirst("x!", false).nonASCII().with(gateEndHeavy)

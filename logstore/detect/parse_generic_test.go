@@ -81,7 +81,7 @@ func TestGenericFallback(t *testing.T) {
 			want:  "boot.asm:12:0 error output parser: instruction expected\n"},
 		{name: "bracketed severity", files: []string{"c.yaml"},
 			lines: []string{"c.yaml:1:1: [warning] missing document start"},
-			want:  "c.yaml:1:1 warning output missing document start\n"},
+			want:  "c.yaml:1:1 warning yamllint missing document start\n"},
 		{name: "file must exist", files: nil,
 			lines: []string{"a/b.txt:3:4: something is off"}},
 		{name: "outside the workspace", files: nil,

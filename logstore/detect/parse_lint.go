@@ -1,0 +1,605 @@
+package detect
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// Linters that print one problem per line, in shapes of their own (each
+// verified on the tool's real output where it installs, testdata/<tool>):
+//
+//	ERROR: src/a.ts:1:5 - msg                     tslint prose
+//	ERROR: (rule) /abs/a.ts[1, 5]: msg            tslint verbose (also without "ERROR: (rule) ")
+//	[src/a.proto:3:1] msg                         protolint
+//	[warn] src/a.js                               prettier --check (a warning on the file)
+//	[error] src/a.js: SyntaxError: msg (3:5)      prettier
+//	[ERROR] /abs/App.java:[5,17] msg              maven (javac through the compiler plugin)
+//	[ERROR] /abs/App.java:5:17: msg [Rule]        checkstyle plain ([WARN] too)
+//	error: cannot format PATH: Cannot parse: 1:6: text     black
+//	would reformat PATH                           black --check
+//	error file=PATH message=msg line=5 column=3   scalastyle, checkstyle's key=value
+//	e: file:///abs/App.kt:12:5 msg                kotlinc through gradle (w: warnings)
+//	PHP Parse error:  msg in PATH on line 3       php (also "Parse error: ...", "Warning: ...")
+//	1796588209795 ERROR "src/A.svelte" 2:7 "msg"  svelte-check --output machine
+//	path:1:1: C: [Correctable] Cop/Name: msg      rubocop (its code frame lines follow)
+//	path:1:1: [warning] msg (rule)                yamllint -f parsable
+//	path:3:1: warning: msg [SC2164]               shellcheck -f gcc
+//	path - WARNING: msg on line 4 (check: x)      puppet-lint (the path only with several files)
+//	PATH\t12\tSQL Injection\tHigh\tmsg            brakeman -f tabs
+//	path:2 [W] Rule: msg                          haml-lint, slim-lint, dotenv-linter, fasterer
+//
+// Every path must be a file of the workspace (Env.ResolveExisting), so that
+// times, ports and versions never match.
+
+func init() { register(590, func() Parser { return &lintLineParser{} }) }
+
+type lintLineParser struct{}
+
+func (*lintLineParser) Name() string { return "lint" }
+
+func (*lintLineParser) Flush(*Env, *Output) {}
+
+func (*lintLineParser) gateInterest() gateInterest { return gateLintLine }
+func (*lintLineParser) gateBusy() bool             { return false }
+
+func (p *lintLineParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	if claimed || len(line) < 4 {
+		return false
+	}
+	var prob Problem
+	ok := false
+	switch c := line[0]; {
+	case c == 'E' || c == 'W':
+		ok = lintTslint(line, env, &prob)
+	case c == '[':
+		ok = lintBracket(line, env, &prob)
+	case c == 'e' || c == 'w':
+		ok = lintLower(line, env, &prob)
+	case c >= '0' && c <= '9' && lintSvelteMachine(line, env, &prob):
+		ok = true
+	}
+	if !ok && strings.IndexByte("PFWNDRCS", line[0]) >= 0 {
+		ok = lintPHP(line, env, &prob)
+	}
+	if !ok {
+		ok = lintPathFirst(line, env, &prob)
+	}
+	if !ok {
+		return false
+	}
+	out.Problems = append(out.Problems, prob)
+	jsRaise(out, severityLevel(prob.Severity))
+	return true
+}
+
+// lintProblem fills p at abs.
+func lintProblem(p *Problem, abs string, ln, col int, sev Severity, msg, source, code string) bool {
+	msg = strings.TrimSpace(msg)
+	if msg == "" || ln <= 0 {
+		return false
+	}
+	*p = Problem{Location: Location{File: abs, Line: ln, Column: col}, Severity: sev,
+		Message: natClip(msg), Source: source, Code: code}
+	return true
+}
+
+// lintSevWord reads a severity word, any case.
+func lintSevWord(w string) (Severity, bool) {
+	switch strings.ToLower(w) {
+	case "error", "err", "e", "fatal", "f", "high":
+		return Error, true
+	case "warning", "warn", "w", "medium":
+		return Warning, true
+	case "info", "information", "i", "note", "notice", "weak", "low", "deprecated":
+		return Info, true
+	case "hint", "style":
+		return Hint, true
+	}
+	return Error, false
+}
+
+// lintTslint reads tslint's prose and verbose rows.
+func lintTslint(line string, env *Env, p *Problem) bool {
+	sevw, rest, ok := strings.Cut(line, ": ")
+	if !ok || sevw != "ERROR" && sevw != "WARNING" {
+		return false
+	}
+	sev, _ := lintSevWord(sevw)
+	code := ""
+	if strings.HasPrefix(rest, "(") {
+		i := strings.Index(rest, ") ")
+		if i < 0 {
+			return false
+		}
+		code, rest = rest[1:i], rest[i+2:]
+	}
+	// verbose: path[1, 5]: msg
+	if i := strings.Index(rest, "]: "); i > 0 {
+		if j := strings.LastIndexByte(rest[:i], '['); j > 0 {
+			if ln, col, ok := lintPair(rest[j+1:i], ", "); ok {
+				if abs, ok := env.ResolveExisting(rest[:j]); ok {
+					return lintProblem(p, abs, ln, col, sev, rest[i+3:], "tslint", code)
+				}
+			}
+		}
+	}
+	// prose: path:1:5 - msg
+	if i := strings.Index(rest, " - "); i > 0 {
+		if loc, ok := lintWholeLoc(rest[:i]); ok {
+			if abs, ok := env.ResolveExisting(loc.path); ok {
+				return lintProblem(p, abs, loc.line, loc.col, sev, rest[i+3:], "tslint", code)
+			}
+		}
+	}
+	return false
+}
+
+// lintWholeLoc reads s as one "path:line[:col]" and nothing else; the
+// path has a '.' or a '/' (a file, not a time).
+func lintWholeLoc(s string) (natLoc, bool) {
+	if strings.ContainsAny(s, " \t") {
+		return natLoc{}, false
+	}
+	loc, ok := natSplitLoc(s, natLocAny)
+	if !ok || loc.rest != "" || !strings.HasPrefix(s, loc.path) || !strings.ContainsAny(loc.path, "./") {
+		return natLoc{}, false
+	}
+	return loc, true
+}
+
+// lintPair reads "12<sep>5".
+func lintPair(s, sep string) (int, int, bool) {
+	a, b, ok := strings.Cut(s, sep)
+	if !ok || !allDigits(a) || !allDigits(b) || a == "" || b == "" {
+		return 0, 0, false
+	}
+	ln, _ := natAtoi(a)
+	col, _ := natAtoi(b)
+	return ln, col, true
+}
+
+// lintBracket reads the lines that start with '[': protolint, prettier,
+// maven and checkstyle.
+func lintBracket(line string, env *Env, p *Problem) bool {
+	end := strings.IndexByte(line, ']')
+	if end < 2 || end+2 > len(line) || line[end+1] != ' ' {
+		return false
+	}
+	tag, rest := line[1:end], line[end+2:]
+	switch tag {
+	case "warn", "error":
+		// prettier: "[warn] src/a.js" is a file --check would change;
+		// "[error] src/a.js: SyntaxError: msg (3:5)".
+		if tag == "warn" && !strings.ContainsAny(rest, " :") {
+			abs, ok := env.ResolveExisting(rest)
+			return ok && lintProblem(p, abs, 1, 0, Warning, "Code style issues: the file is not formatted (prettier --check)", "prettier", "")
+		}
+		path, msg, ok := strings.Cut(rest, ": ")
+		if !ok || !strings.HasSuffix(msg, ")") {
+			return false
+		}
+		i := strings.LastIndex(msg, " (")
+		if i < 0 {
+			return false
+		}
+		ln, col, ok := lintPair(msg[i+2:len(msg)-1], ":")
+		if !ok {
+			return false
+		}
+		abs, ok := env.ResolveExisting(path)
+		return ok && lintProblem(p, abs, ln, col, Error, msg[:i], "prettier", "")
+	case "ERROR", "WARNING", "WARN", "INFO":
+		sev, _ := lintSevWord(tag)
+		if tag == "INFO" {
+			return false
+		}
+		// maven: "/abs/App.java:[5,17] msg"
+		if i := strings.Index(rest, ":["); i > 0 {
+			j := strings.Index(rest[i:], "] ")
+			if j < 0 {
+				return false
+			}
+			ln, col, ok := lintPair(rest[i+2:i+j], ",")
+			if !ok {
+				return false
+			}
+			abs, ok := env.ResolveExisting(rest[:i])
+			return ok && lintProblem(p, abs, ln, col, sev, rest[i+j+2:], "maven", "")
+		}
+		// checkstyle: "/abs/App.java:5:17: msg [Rule]"
+		loc, ok := natSplitLoc(rest, natLocStrict)
+		if !ok {
+			return false
+		}
+		abs, ok := env.ResolveExisting(loc.path)
+		if !ok {
+			return false
+		}
+		msg, code := lintTrailingCode(strings.TrimSpace(loc.rest), '[', ']')
+		return lintProblem(p, abs, loc.line, loc.col, sev, msg, "checkstyle", code)
+	}
+	// protolint: "[path:3:1] msg"
+	if loc, ok := lintWholeLoc(tag); ok {
+		abs, ok := env.ResolveExisting(loc.path)
+		return ok && lintProblem(p, abs, loc.line, loc.col, Error, rest, "protolint", "")
+	}
+	return false
+}
+
+// lintTrailingCode splits "msg [Rule]" (or "msg (rule)") at its last
+// bracket.
+func lintTrailingCode(msg string, open, close byte) (string, string) {
+	if len(msg) < 3 || msg[len(msg)-1] != close {
+		return msg, ""
+	}
+	i := strings.LastIndexByte(msg, open)
+	if i < 1 || msg[i-1] != ' ' || strings.ContainsAny(msg[i+1:len(msg)-1], " ") || i+1 == len(msg)-1 {
+		return msg, ""
+	}
+	return strings.TrimSpace(msg[:i]), msg[i+1 : len(msg)-1]
+}
+
+// lintLower reads black's, scalastyle's and kotlinc's lines.
+func lintLower(line string, env *Env, p *Problem) bool {
+	switch {
+	case strings.HasPrefix(line, "error: cannot format "):
+		// black: "error: cannot format PATH: Cannot parse: 1:6: text"
+		rest := line[len("error: cannot format "):]
+		path, msg, ok := strings.Cut(rest, ": ")
+		if !ok {
+			return false
+		}
+		abs, ok := env.ResolveExisting(path)
+		if !ok {
+			return false
+		}
+		ln, col := 1, 0
+		if what, pos, ok := strings.Cut(msg, ": "); ok {
+			if l, c, tail, ok := lintLineColPrefix(pos); ok {
+				ln, col, msg = l, c, what+": "+tail
+			}
+		}
+		return lintProblem(p, abs, ln, col, Error, msg, "black", "")
+	case strings.HasPrefix(line, "would reformat "):
+		abs, ok := env.ResolveExisting(line[len("would reformat "):])
+		return ok && lintProblem(p, abs, 1, 0, Warning, "Code style issues: the file would be reformatted (black --check)", "black", "")
+	case strings.HasPrefix(line, "error file=") || strings.HasPrefix(line, "warning file="):
+		return lintKeyValue(line, env, p)
+	case len(line) > 3 && (line[0] == 'e' || line[0] == 'w') && line[1] == ':' && line[2] == ' ':
+		return lintKotlin(line, env, p)
+	}
+	return false
+}
+
+// lintLineColPrefix reads "1:6: rest".
+func lintLineColPrefix(s string) (int, int, string, bool) {
+	a, rest, ok := strings.Cut(s, ": ")
+	if !ok {
+		return 0, 0, "", false
+	}
+	ln, col, ok := lintPair(a, ":")
+	return ln, col, rest, ok
+}
+
+// lintKeyValue reads scalastyle's "error file=PATH message=msg line=5
+// column=3" (message may hold spaces; the keys after it end it).
+func lintKeyValue(line string, env *Env, p *Problem) bool {
+	sevw, rest, _ := strings.Cut(line, " ")
+	sev, _ := lintSevWord(sevw)
+	var path, msg, code string
+	ln, col := 0, 0
+	for rest != "" {
+		key, val, ok := strings.Cut(rest, "=")
+		if !ok || strings.Contains(key, " ") {
+			return false
+		}
+		// The value runs to the next " key=".
+		end := len(val)
+		for _, k := range [...]string{" file=", " message=", " line=", " column=", " source=", " severity="} {
+			if i := strings.Index(val, k); i >= 0 && i < end {
+				end = i
+			}
+		}
+		v := val[:end]
+		rest = strings.TrimPrefix(val[end:], " ")
+		switch key {
+		case "file":
+			path = v
+		case "message":
+			msg = v
+		case "line":
+			ln, _ = natAtoi(v)
+		case "column":
+			col, _ = natAtoi(v)
+		case "source":
+			code = v
+		}
+	}
+	abs, ok := env.ResolveExisting(path)
+	if !ok {
+		return false
+	}
+	if ln == 0 {
+		ln = 1 // a problem of the whole file
+	}
+	return lintProblem(p, abs, ln, col, sev, msg, "scalastyle", code)
+}
+
+// lintKotlin reads "e: file:///abs/App.kt:12:5 msg" and the older
+// "e: /abs/App.kt: (12, 5): msg".
+func lintKotlin(line string, env *Env, p *Problem) bool {
+	sev := Error
+	if line[0] == 'w' {
+		sev = Warning
+	}
+	rest := line[3:]
+	if i := strings.Index(rest, ": ("); i > 0 {
+		j := strings.Index(rest[i:], "): ")
+		if j > 0 {
+			if ln, col, ok := lintPair(rest[i+3:i+j], ", "); ok {
+				abs, ok := env.ResolveExisting(rest[:i])
+				return ok && lintProblem(p, abs, ln, col, sev, rest[i+j+3:], "kotlinc", "")
+			}
+		}
+	}
+	loc, ok := natSplitLoc(rest, natLocAny)
+	if !ok || !strings.HasPrefix(loc.rest, " ") || !strings.HasPrefix(rest, loc.path) {
+		return false
+	}
+	abs, ok := env.ResolveExisting(loc.path)
+	return ok && lintProblem(p, abs, loc.line, loc.col, sev, loc.rest, "kotlinc", "")
+}
+
+// lintPHP reads php's errors: "PHP Parse error:  msg in PATH on line 3"
+// (the CLI's log on stderr) and "Parse error: msg in PATH on line 3" (its
+// display), and "... in PATH:12" of an uncaught exception.
+func lintPHP(line string, env *Env, p *Problem) bool {
+	rest := strings.TrimPrefix(line, "PHP ")
+	kind, msg, ok := strings.Cut(rest, ": ")
+	if !ok {
+		return false
+	}
+	var sev Severity
+	switch kind {
+	case "Parse error", "Fatal error", "Recoverable fatal error", "Catchable fatal error":
+		sev = Error
+	case "Warning":
+		sev = Warning
+	case "Notice", "Deprecated", "Strict Standards":
+		sev = Info
+	default:
+		return false
+	}
+	msg = strings.TrimSpace(msg)
+	if i := strings.LastIndex(msg, " on line "); i > 0 {
+		ln, n := natAtoi(msg[i+len(" on line "):])
+		j := strings.LastIndex(msg[:i], " in ")
+		if n == 0 || j < 0 {
+			return false
+		}
+		abs, ok := env.ResolveExisting(msg[j+4 : i])
+		return ok && lintProblem(p, abs, ln, 0, sev, msg[:j], "php", "")
+	}
+	// Uncaught exceptions: "... in /abs/a.php:12" (a stack trace follows).
+	j := strings.LastIndex(msg, " in ")
+	if j < 0 {
+		return false
+	}
+	loc, ok := natSplitLoc(msg[j+4:], natLocAny)
+	if !ok || loc.rest != "" || loc.col != 0 {
+		return false
+	}
+	abs, ok := env.ResolveExisting(loc.path)
+	return ok && lintProblem(p, abs, loc.line, 0, sev, msg[:j], "php", "")
+}
+
+// lintSvelteMachine reads svelte-check's machine output:
+// `1796588209795 ERROR "src/App.svelte" 2:7 "msg"`.
+func lintSvelteMachine(line string, env *Env, p *Problem) bool {
+	ts, rest, ok := strings.Cut(line, " ")
+	if !ok || !allDigits(ts) {
+		return false
+	}
+	kind, rest, ok := strings.Cut(rest, " ")
+	if !ok || kind != "ERROR" && kind != "WARNING" || !strings.HasPrefix(rest, `"`) {
+		return false
+	}
+	i := strings.Index(rest, `" `)
+	if i < 1 {
+		return false
+	}
+	path := rest[1:i]
+	pos, msg, ok := strings.Cut(rest[i+2:], " ")
+	if !ok {
+		return false
+	}
+	ln, col, ok := lintPair(pos, ":")
+	if !ok {
+		return false
+	}
+	var s string
+	if json.Unmarshal([]byte(msg), &s) != nil {
+		s = strings.Trim(msg, `"`)
+	}
+	abs, ok := env.ResolveExisting(path)
+	sev, _ := lintSevWord(kind)
+	return ok && lintProblem(p, abs, ln, col, sev, s, "svelte-check", "")
+}
+
+// lintPathFirst reads the shapes that start with the path: rubocop,
+// yamllint, shellcheck (gcc format), puppet-lint, brakeman's tabs and the
+// column-less "path:line message" of haml-lint, slim-lint, dotenv-linter
+// and fasterer.
+func lintPathFirst(line string, env *Env, p *Problem) bool {
+	if line[0] == ' ' || line[0] == '\t' {
+		return false
+	}
+	if i := strings.IndexByte(line, '\t'); i > 0 {
+		return lintBrakeman(line, env, p)
+	}
+	if i := strings.Index(line, " - "); i > 0 && !strings.ContainsAny(line[:i], " :") {
+		return lintPuppet(line[:i], line[i+3:], env, p)
+	}
+	loc, ok := natSplitLoc(line, natLocStrict)
+	if ok {
+		if loc.col == 0 {
+			return false // mypy and the generic fallback read "path:line: msg"
+		}
+		return lintStrict(loc, env, p)
+	}
+	// "path:12 msg": the first token ends in ":digits". A line that ends
+	// with ':' announces more (pydocstyle's place, read in groups).
+	sp := strings.IndexByte(line, ' ')
+	if sp < 3 || line[len(line)-1] == ':' {
+		return false
+	}
+	tok := line[:sp]
+	c := strings.IndexByte(tok, ':')
+	if c < 1 || c == len(tok)-1 || !allDigits(tok[c+1:]) || !strings.ContainsAny(tok[:c], "./") {
+		return false
+	}
+	ln, _ := natAtoi(tok[c+1:])
+	abs, ok := env.ResolveExisting(tok[:c])
+	if !ok {
+		return false
+	}
+	msg := strings.TrimSpace(line[sp+1:])
+	sev, code, source := Warning, "", lintSourceOf(abs)
+	// haml-lint and slim-lint: "[W] RuleName: msg"
+	if len(msg) > 4 && msg[0] == '[' && msg[2] == ']' && msg[3] == ' ' {
+		sev, _ = lintSevWord(msg[1:2])
+		msg = msg[4:]
+	}
+	// "RuleName: msg" (dotenv-linter, the two above).
+	if name, m, ok := strings.Cut(msg, ": "); ok && lintIsRuleName(name) {
+		code, msg = name, m
+	}
+	return lintProblem(p, abs, ln, 0, sev, msg, source, code)
+}
+
+// lintIsRuleName reports whether s is a CamelCase (or dotted/slashed)
+// rule name.
+func lintIsRuleName(s string) bool {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// lintSourceOf names the linter of a column-less "path:line msg" row by
+// the file it is about.
+func lintSourceOf(abs string) string {
+	base := abs[strings.LastIndexByte(abs, '/')+1:]
+	switch {
+	case strings.HasSuffix(base, ".haml"):
+		return "haml-lint"
+	case strings.HasSuffix(base, ".slim"):
+		return "slim-lint"
+	case strings.HasPrefix(base, ".env") || strings.HasSuffix(base, ".env"):
+		return "dotenv-linter"
+	case strings.HasSuffix(base, ".rb"):
+		return "fasterer"
+	}
+	return "lint"
+}
+
+// lintStrict reads the "path:line:col: ..." rows of rubocop, yamllint and
+// shellcheck, which the generic fallback would take without their
+// severity and code.
+func lintStrict(loc natLoc, env *Env, p *Problem) bool {
+	rest := strings.TrimPrefix(loc.rest, " ")
+	switch {
+	case len(rest) > 3 && rest[1] == ':' && rest[2] == ' ' && strings.IndexByte("CWEFRI", rest[0]) >= 0:
+		// rubocop: "C: [Correctable] Style/Cop: msg"
+		sev := Info
+		switch rest[0] {
+		case 'W':
+			sev = Warning
+		case 'E', 'F':
+			sev = Error
+		}
+		msg := strings.TrimPrefix(rest[3:], "[Correctable] ")
+		msg = strings.TrimPrefix(msg, "[Corrected] ")
+		cop, m, ok := strings.Cut(msg, ": ")
+		if !ok || !strings.Contains(cop, "/") || !lintIsRuleName(cop) {
+			return false
+		}
+		abs, ok := env.ResolveExisting(loc.path)
+		return ok && lintProblem(p, abs, loc.line, loc.col, sev, m, "rubocop", cop)
+	case strings.HasPrefix(rest, "[") && (strings.HasSuffix(loc.path, ".yaml") || strings.HasSuffix(loc.path, ".yml")):
+		// yamllint: "[warning] msg (rule)"
+		end := strings.IndexByte(rest, ']')
+		if end < 0 {
+			return false
+		}
+		sev, ok := lintSevWord(rest[1:end])
+		if !ok {
+			return false
+		}
+		abs, ok := env.ResolveExisting(loc.path)
+		msg, code := lintTrailingCode(strings.TrimSpace(rest[end+1:]), '(', ')')
+		return ok && lintProblem(p, abs, loc.line, loc.col, sev, msg, "yamllint", code)
+	case strings.HasSuffix(rest, "]") && strings.Contains(rest, " [SC"):
+		// shellcheck: "warning: msg [SC2164]"; its note is info or style.
+		kind, msg, ok := strings.Cut(rest, ": ")
+		if !ok {
+			return false
+		}
+		sev, ok := lintSevWord(kind)
+		if !ok {
+			return false
+		}
+		abs, ok := env.ResolveExisting(loc.path)
+		msg, code := lintTrailingCode(msg, '[', ']')
+		return ok && lintProblem(p, abs, loc.line, loc.col, sev, msg, "shellcheck", code)
+	}
+	return false
+}
+
+// lintPuppet reads puppet-lint's "path - WARNING: msg on line 4 (check: x)"
+// (the check in parentheses when its log format asks for it).
+func lintPuppet(path, rest string, env *Env, p *Problem) bool {
+	kind, msg, ok := strings.Cut(rest, ": ")
+	if !ok || kind != "ERROR" && kind != "WARNING" {
+		return false
+	}
+	sev, _ := lintSevWord(kind)
+	code := ""
+	if strings.HasSuffix(msg, ")") {
+		if i := strings.LastIndex(msg, " (check: "); i > 0 {
+			msg, code = msg[:i], msg[i+len(" (check: "):len(msg)-1]
+		}
+	}
+	i := strings.LastIndex(msg, " on line ")
+	if i < 0 {
+		return false
+	}
+	ln, n := natAtoi(msg[i+len(" on line "):])
+	if n == 0 {
+		return false
+	}
+	abs, ok := env.ResolveExisting(path)
+	return ok && lintProblem(p, abs, ln, 0, sev, msg[:i], "puppet-lint", code)
+}
+
+// lintBrakeman reads brakeman's tabs report: PATH, LINE, check,
+// confidence, message.
+func lintBrakeman(line string, env *Env, p *Problem) bool {
+	f := strings.SplitN(line, "\t", 5)
+	if len(f) != 5 || !allDigits(f[1]) || f[1] == "" {
+		return false
+	}
+	sev, ok := lintSevWord(f[3])
+	if !ok {
+		return false
+	}
+	ln, _ := natAtoi(f[1])
+	abs, ok := env.ResolveExisting(f[0])
+	return ok && lintProblem(p, abs, ln, 0, sev, f[4], "brakeman", f[2])
+}
