@@ -12,11 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/brummer-dev/brummer/procmgr"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) {
+	// The in-process core starts scripts under a supervisor that is this
+	// binary started again.
+	procmgr.MaybeSupervise()
 	code := m.Run()
 	if binDir != "" {
 		_ = os.RemoveAll(binDir)
