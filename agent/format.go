@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -214,8 +215,9 @@ func (s *Server) logsText(ctx context.Context, a logsArgs) (string, error) {
 	return b.String(), nil
 }
 
-// problem is what get_problems answers per problem: positions 1-based, as
-// compilers print them.
+// problem is what get_problems answers per problem: the object `brummer
+// run --problems` writes (1-based lines, columns in characters), with the
+// process and related locations.
 type problem struct {
 	File      string    `json:"file"`
 	Line      int       `json:"line"`
@@ -280,6 +282,7 @@ func (s *Server) problemsText(ctx context.Context, a problemsArgs) (string, erro
 	}
 	out := []problem{}
 	total := 0
+	cols := columns{}
 	for _, it := range items {
 		path := uriPath(it.URI)
 		if want != "" && path != want && !strings.HasSuffix(path, string(filepath.Separator)+want) {
@@ -291,8 +294,8 @@ func (s *Server) problemsText(ctx context.Context, a problemsArgs) (string, erro
 		}
 		d := it.Diagnostic
 		p := problem{
-			File: s.rel(path), Line: d.Range.Start.Line + 1, Column: d.Range.Start.Character + 1,
-			EndLine: d.Range.End.Line + 1, EndColumn: d.Range.End.Character + 1,
+			File: s.rel(path), Line: d.Range.Start.Line + 1, Column: cols.of(path, d.Range.Start),
+			EndLine: d.Range.End.Line + 1, EndColumn: cols.of(path, d.Range.End),
 			Severity: severity(d.Severity), Message: cut(d.Message, 2*maxLineChars),
 			Source: d.Source, Code: d.Code, ProcessID: it.ProcessID,
 		}
@@ -302,7 +305,7 @@ func (s *Server) problemsText(ctx context.Context, a problemsArgs) (string, erro
 			}
 			p.Related = append(p.Related, related{
 				File: s.rel(uriPath(r.Location.URI)), Line: r.Location.Range.Start.Line + 1,
-				Column: r.Location.Range.Start.Character + 1, Message: cut(r.Message, maxLineChars),
+				Column: cols.of(uriPath(r.Location.URI), r.Location.Range.Start), Message: cut(r.Message, maxLineChars),
 			})
 		}
 		out = append(out, p)
@@ -359,4 +362,43 @@ func (s *Server) requestsText(ctx context.Context, a requestsArgs) (string, erro
 		fmt.Fprintf(&b, "%s %s %s %d %.0fms %dB %s\n", clock(r.Time), r.Method, cut(r.URL, 200), r.Status, r.DurationMS, r.Bytes, r.ProcessID)
 	}
 	return b.String(), nil
+}
+
+// maxColumnFile bounds the files read to convert columns.
+const maxColumnFile = 8 << 20
+
+// columns converts LSP positions (UTF-16 units) to 1-based columns in
+// characters (code points), as `brummer run --problems` counts them, with
+// each file read once per answer. A file it cannot read keeps the UTF-16
+// count (the same for ASCII lines).
+type columns map[string][]string
+
+func (c columns) of(path string, pos wirePosition) int {
+	lines, ok := c[path]
+	if !ok {
+		if fi, err := os.Stat(path); err == nil && fi.Size() <= maxColumnFile {
+			if data, err := os.ReadFile(path); err == nil {
+				lines = strings.Split(string(data), "\n")
+			}
+		}
+		c[path] = lines
+	}
+	if pos.Line >= len(lines) {
+		return pos.Character + 1
+	}
+	units, chars := 0, 0
+	for _, r := range lines[pos.Line] {
+		if units >= pos.Character {
+			break
+		}
+		units++
+		if r >= 0x10000 {
+			units++
+		}
+		chars++
+	}
+	if units < pos.Character { // past the end of the line
+		chars += pos.Character - units
+	}
+	return chars + 1
 }

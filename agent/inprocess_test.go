@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
@@ -119,5 +120,26 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Columns count characters, as `brummer run --problems` does: tsc counts
+// UTF-16 units, and an emoji is two of them.
+func TestProblemColumnsInCharacters(t *testing.T) {
+	root := t.TempDir()
+	writeManifest(t, root, `{"scripts":{"fail":"echo \"src/a.ts(1,11): error TS2322: Type 'number' is not assignable to type 'string'.\" && exit 1"}}`)
+	if err := os.MkdirAll(filepath.Join(root, "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(root, "src/a.ts"), "/*😀*/let s: string = 42;\n")
+	a := inProcess(t, root, time.Second, make(chan string, 100))
+	id := processID(t, a.mustCall("run_script", map[string]any{"script": "fail"}))
+	a.mustCall("wait", map[string]any{"processId": id, "until": "exited"})
+	var got problemsAnswer
+	if err := json.Unmarshal([]byte(a.mustCall("get_problems", map[string]any{"file": "a.ts"})), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Problems) != 1 || got.Problems[0].Line != 1 || got.Problems[0].Column != 10 || got.Problems[0].EndColumn != 11 {
+		t.Fatalf("problems: %+v", got)
 	}
 }

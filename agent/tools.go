@@ -73,7 +73,7 @@ func (s *Server) addTools() {
 		func(ctx context.Context, _ *mcp.CallToolRequest, a logsArgs) (*mcp.CallToolResult, any, error) {
 			return result(s.logsText(ctx, a))
 		})
-	mcp.AddTool(s.mcp, &mcp.Tool{Name: "get_problems", Description: "The problems found in the processes' output: compiler, type checker, linter, test and runtime errors, as JSON with file (relative to the workspace), 1-based line and column, end, severity, message, source (tsc, eslint, vitest...), code (TS2322...), related locations. The same problems the editor shows."},
+	mcp.AddTool(s.mcp, &mcp.Tool{Name: "get_problems", Description: "The problems found in the processes' output: compiler, type checker, linter, test and runtime errors, as JSON with file (relative to the workspace), 1-based line and column (in characters), end (exclusive), severity, message, source (tsc, eslint, vitest...), code (TS2322...), related locations. The same problems the editor shows."},
 		func(ctx context.Context, _ *mcp.CallToolRequest, a problemsArgs) (*mcp.CallToolResult, any, error) {
 			return result(s.problemsText(ctx, a))
 		})
