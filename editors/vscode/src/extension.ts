@@ -51,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const s = statusBar(state);
     item.text = s.text;
     item.tooltip = s.tooltip;
+    item.accessibilityInformation = { label: s.tooltip };
     void vscode.commands.executeCommand('setContext', 'brummer.noScripts', state.loaded && !state.scripts.length);
   };
   updateStatus();

@@ -1,0 +1,213 @@
+// The extension in a real VS Code: code-server with the .vsix installed,
+// opened in headless Debian Chromium on the fixture workspace. Every check
+// reads the workbench's DOM (and /proc for the processes); every wait is on
+// a condition with a deadline. Screenshots go to build/e2e/.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { alive, fixture, processesIn, workspace } from '../unit/harness';
+import { checkHost, CodeServer, installExtension, startCodeServer } from './host';
+
+const shots = path.resolve(__dirname, '../../build/e2e'); // from out/e2e
+const T = 30_000;
+
+/** Waits until check() holds, re-reading it every 100 ms, for conditions with no event (/proc). */
+async function until<V>(what: string, check: () => V | undefined | false, ms = T): Promise<V> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Live processes below pid (children, grandchildren...), from /proc. */
+function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (rest[0] !== 'Z') parent.set(Number(name), Number(rest[1]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, ppid] of parent) if (ppid === p) (out.push(child), walk(child));
+  };
+  walk(pid);
+  return out;
+}
+
+describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
+  let dir: string;
+  let ws: string;
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let servePids: number[] = [];
+
+  const shot = async (name: string) => {
+    const file = path.join(shots, name);
+    await page.screenshot({ path: file });
+    console.log(`screenshot: ${file}`);
+    return file;
+  };
+  const pane = (title: string): Locator =>
+    page.locator('.pane').filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) });
+  const row = (p: Locator, label: string): Locator =>
+    p.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
+  const status = () => page.locator('.statusbar-item [aria-label^="Brummer:"], .statusbar-item[aria-label^="Brummer:"]').first();
+
+  // The code lens above the line of a script's key in the open package.json.
+  async function lensAbove(script: string, title: string): Promise<Locator> {
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    const line = editor.locator('.view-line', { hasText: `"${script}":` });
+    await line.waitFor({ timeout: T });
+    const lenses = editor.locator('.codelens-decoration a', { hasText: title });
+    await lenses.first().waitFor({ timeout: T });
+    const lineTop = (await line.boundingBox())!.y;
+    let best: { i: number; gap: number } | undefined;
+    const n = await lenses.count();
+    for (let i = 0; i < n; i++) {
+      const b = await lenses.nth(i).boundingBox();
+      if (!b) continue;
+      const gap = lineTop - (b.y + b.height);
+      if (gap >= -2 && (!best || gap < best.gap)) best = { i, gap };
+    }
+    assert.ok(best, `no "${title}" lens above "${script}"`);
+    return lenses.nth(best.i);
+  }
+
+  before(async () => {
+    const vsix = process.env.VSIX;
+    assert.ok(vsix && fs.existsSync(vsix), `VSIX=${vsix} is not a file: run \`make vscode-e2e\``);
+    checkHost();
+    fs.mkdirSync(shots, { recursive: true });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brummer-e2e-'));
+    ws = workspace(fixture);
+    const out = await installExtension(vsix, dir);
+    assert.match(out, /successfully installed/i, out);
+    server = await startCodeServer(dir, ws);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(ws)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    if (page && process.exitCode) await shot('failure.png').catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+    // Nothing may outlive the editor: no script, no server.
+    const left = processesIn(ws).map((p) => `${p} ${cmdline(p)}`);
+    fs.rmSync(ws, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(left, [], 'processes left after code-server stopped');
+  });
+
+  it('shows the Brummer view container with Processes, URLs and Scripts', async () => {
+    const icon = page.locator('.activitybar [aria-label^="Brummer"]').first();
+    await icon.waitFor({ timeout: 60_000 });
+    await icon.click();
+    for (const v of ['Processes', 'URLs', 'Scripts']) await pane(v).waitFor({ timeout: T });
+    for (const s of ['serve', 'typecheck', 'chatty', 'gated', 'flood']) {
+      await row(pane('Scripts'), s).waitFor({ timeout: 60_000 });
+    }
+    await status().waitFor({ timeout: T });
+    assert.equal(await status().getAttribute('aria-label'), 'Brummer: 0 running, 0 errors, 0 warnings');
+  });
+
+  it('opens package.json from the Scripts view and runs serve from its Run lens', async () => {
+    await row(pane('Scripts'), 'serve').click();
+    await page.locator('.tab.active', { hasText: 'package.json' }).waitFor({ timeout: T });
+    await (await lensAbove('serve', '▶ Run')).click();
+
+    const serve = row(pane('Processes'), 'serve');
+    await serve.locator('.label-description', { hasText: /^running/ }).waitFor({ timeout: T });
+    const pids = await until('serve.js in /proc', () => {
+      const p = processesIn(ws).filter((p) => cmdline(p).includes('serve.js'));
+      return p.length ? p : undefined;
+    });
+    servePids = pids;
+    console.log(`serve runs as ${pids.map((p) => `${p} (${cmdline(p)})`).join(', ')}`);
+    await lensAbove('serve', '■ Stop');
+    await page.locator('.statusbar-item [aria-label^="Brummer: 1 running"], .statusbar-item[aria-label^="Brummer: 1 running"]').first().waitFor({ timeout: T });
+    const url = pane('URLs').locator('.monaco-list-row .label-name', { hasText: /^http:\/\/localhost:\d+\/$/ });
+    await url.waitFor({ timeout: T });
+    await pane('URLs').locator('.label-description', { hasText: /^proxy http:\/\/127\.0\.0\.1:\d+\// }).waitFor({ timeout: T });
+    await shot('brummer-view.png');
+  });
+
+  it('puts the recorded tsc errors of typecheck in Problems at their file and line', async () => {
+    await page.locator('.tab', { hasText: 'package.json' }).click();
+    await (await lensAbove('typecheck', '▶ Run')).click();
+    await row(pane('Processes'), 'typecheck')
+      .locator('.label-description', { hasText: 'failed (exit 2) · 3 errors' })
+      .waitFor({ timeout: T });
+    await page.locator('.statusbar-item [aria-label="Brummer: 1 running, 3 errors, 0 warnings"], .statusbar-item[aria-label="Brummer: 1 running, 3 errors, 0 warnings"]').first().waitFor({ timeout: T });
+
+    await page.keyboard.press('Control+Shift+M');
+    const markers = page.locator('.markers-panel');
+    await markers.waitFor({ timeout: T });
+    await markers.locator('.monaco-list-row', { hasText: 'app.ts' }).first().waitFor({ timeout: T });
+    const want: Array<[string, string]> = [
+      ["Type 'string' is not assignable to type 'number'.", '[Ln 10, Col 7]'],
+      ["Argument of type '{ name: string; }' is not assignable to parameter of type 'User'.", '[Ln 12, Col 7]'],
+      ["Cannot find name 'missingValue'.", '[Ln 14, Col 30]'],
+    ];
+    for (const [message, at] of want) {
+      const r = markers.locator('.monaco-list-row', { hasText: message }).first();
+      await r.waitFor({ timeout: T });
+      const text = (await r.innerText()).replace(/\s+/g, ' ');
+      assert.ok(text.includes(at), `problem "${message}" is not at ${at}: ${text}`);
+      assert.ok(text.includes('tsc'), `problem "${message}" does not name tsc: ${text}`);
+    }
+    await shot('problems.png');
+    // The problem leads to the file.
+    await markers.locator('.monaco-list-row', { hasText: "Cannot find name 'missingValue'." }).first().click();
+    await page.locator('.tab.active', { hasText: 'app.ts' }).waitFor({ timeout: T });
+  });
+
+  it('stops serve from its row, and nothing of it is left', async () => {
+    const serve = row(pane('Processes'), 'serve');
+    await serve.hover();
+    await serve.locator('.actions .action-label[aria-label*="Stop"]').click();
+    await serve.locator('.label-description', { hasText: /^stopped/ }).waitFor({ timeout: T });
+    // Gone: serve's processes, and every process the server started.
+    const server = processesIn(ws).find((p) => /\/bin\/brummer lsp\b/.test(cmdline(p)));
+    assert.ok(server, 'the bundled brummer lsp is not running in the workspace');
+    const left = () => [...servePids.filter(alive), ...descendants(server)];
+    await until('serve and its children to be gone', () => left().length === 0).catch((err) => {
+      throw new Error(`${err.message}: ${left().map((p) => `${p} ${cmdline(p)}`).join('; ')}`);
+    });
+    await page.locator('.statusbar-item [aria-label="Brummer: 0 running, 3 errors, 0 warnings"], .statusbar-item[aria-label="Brummer: 0 running, 3 errors, 0 warnings"]').first().waitFor({ timeout: T });
+    await shot('stopped.png');
+  });
+});
