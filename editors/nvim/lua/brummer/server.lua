@@ -349,9 +349,14 @@ end
 -- is none, and attaches bufnr (optional) to it. nil when it cannot start.
 function M.ensure(root_dir, bufnr, loud)
   local id = M.clients[root_dir]
-  if id and M.states[id] and vim.lsp.get_client_by_id(id) then
-    attach(bufnr, id)
-    return id
+  if id and M.states[id] then
+    if vim.lsp.get_client_by_id(id) then
+      attach(bufnr, id)
+      return id
+    end
+    -- It has exited and its on_exit has not run yet: starting another now
+    -- would hide a crash behind a second start.
+    return nil
   end
   if not check_cmd(loud) then
     M.failed[root_dir] = true
