@@ -208,6 +208,10 @@ func hasLooseLoc(s string) bool {
 	if j := strings.IndexByte(tok, ' '); j >= 0 {
 		tok = tok[:j]
 	}
+	// tslint's "path[3, 9]: msg".
+	if j := strings.IndexByte(tok, '['); j > 0 && j+1 < len(tok) && tok[j+1] >= '0' && tok[j+1] <= '9' && strings.ContainsAny(tok[:j], "./") {
+		return true
+	}
 	c := strings.IndexByte(tok, ':')
 	for c >= 0 && c+1 < len(tok) && (tok[c+1] < '0' || tok[c+1] > '9') {
 		// "file:///x.kt:1" and "C:\\x" have a ':' before the location's.

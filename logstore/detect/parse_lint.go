@@ -437,6 +437,10 @@ func lintPathFirst(line string, env *Env, p *Problem) bool {
 	if i := strings.IndexByte(line, '\t'); i > 0 {
 		return lintBrakeman(line, env, p)
 	}
+	if i := strings.Index(line, "]: "); i > 0 && line[i-1] >= '0' && line[i-1] <= '9' {
+		// tslint's verbose row without its severity: "src/a.ts[3, 9]: msg".
+		return lintTslint("ERROR: "+line, env, p)
+	}
 	if i := strings.Index(line, " - "); i > 0 && !strings.ContainsAny(line[:i], " :") {
 		return lintPuppet(line[:i], line[i+3:], env, p)
 	}

@@ -6,7 +6,9 @@
 # file beside each .in.
 # Usage: bash testdata/capture/lint-native.sh   (from logstore/detect;
 # needs: apt-get install python3-mypy flake8 pylint black pydocstyle
-# yamllint shellcheck puppet-lint rubocop php-cli scala default-jdk maven)
+# yamllint shellcheck puppet-lint rubocop php-cli scala default-jdk maven
+# gradle libmaven-compiler-plugin-java junit5: maven runs offline on
+# Debian's repository of plugins)
 # Not run in CI.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -158,6 +160,7 @@ cat > java/pom.xml <<'X'
   </properties>
 </project>
 X
+echo "apply plugin: 'java'" > java/build.gradle
 v() { "$@" 2>&1 | head -1; }
 /usr/bin/python3 -m mypy --no-incremental app/typed.py 2>&1 | save mypy default "$(v /usr/bin/python3 -m mypy --version)" || true
 /usr/bin/python3 -m mypy --no-incremental app/ok.py 2>&1 | save clean mypy-ok "$(v /usr/bin/python3 -m mypy --version)" || true
@@ -186,5 +189,11 @@ php -l web/ok.php 2>&1 | save clean php-ok "$(v php --version)" || true
 (mkdir -p "$root/out" && scalac -d "$root/out" scala/Main.scala) 2>&1 | save scalac errors "$(v scalac -version)" || true
 scalac -d "$root/out" scala/Ok.scala 2>&1 | save clean scalac-ok "$(v scalac -version)" || true
 javac -d "$root/out" java/src/main/java/demo/App.java 2>&1 | save javac errors "$(v javac -version)" || true
-(cd java && mvn -B -q -o compile) 2>&1 | save maven compile-q "$(v mvn -v)" || true
-(cd java && mvn -B -o compile) 2>&1 | save maven compile "$(v mvn -v)" || true
+mvnc() { mvn -B -o -Dmaven.repo.local=/usr/share/maven-repo "$@" org.apache.maven.plugins:maven-compiler-plugin:3.10.1:compile 2>&1 |
+	grep -v -e '^\[WARNING\] The POM for' -e '^\[WARNING\] Failed to retrieve plugin descriptor'; }
+(cd java && mvnc) | save maven compile "$(v mvn -v | sed 's/\x1b\[[0-9;]*m//g')" || true
+(cd java && gradle --offline -q compileJava) 2>&1 | save gradle java "$(gradle --version 2>&1 | grep '^Gradle')" || true
+# Without -q: its errors on stderr (a pipe of both streams would put
+# them behind stdout's ":compileJava" progress, on one line).
+(cd java && gradle --offline compileJava 2>&1 >/dev/null) | save gradle java-stderr "$(gradle --version 2>&1 | grep '^Gradle')" || true
+(cd java && rm -rf build .gradle)
