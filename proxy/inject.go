@@ -10,11 +10,11 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/andybalholm/brotli"
 	"go.uber.org/zap"
@@ -22,6 +22,24 @@ import (
 
 // decodable lists the Content-Encodings the injector reads.
 var decodable = map[string]bool{"gzip": true, "x-gzip": true, "deflate": true, "br": true, "identity": true}
+
+// lastEncodings remembers the last Accept-Encoding filtered: a browser
+// sends the same one with every request.
+var lastEncodings atomic.Pointer[[2]string]
+
+// acceptEncoding is filterEncodings for the single header value browsers
+// send, remembered.
+func acceptEncoding(values []string) string {
+	if len(values) != 1 {
+		return filterEncodings(values)
+	}
+	if last := lastEncodings.Load(); last != nil && last[0] == values[0] {
+		return last[1]
+	}
+	out := filterEncodings(values)
+	lastEncodings.Store(&[2]string{values[0], out})
+	return out
+}
 
 // filterEncodings keeps the Accept-Encoding entries the injector can decode,
 // so an HTML page never arrives in a coding it would have to pass through.
@@ -41,9 +59,9 @@ func filterEncodings(values []string) string {
 
 func (l *listener) modifyResponse(res *http.Response) error {
 	p := l.p
-	mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
-	if mt == "text/event-stream" {
-		l.markStream(res.Request.Context())
+	ct := res.Header.Get("Content-Type")
+	if hasMediaType(ct, "text/event-stream") {
+		res.Body = l.trackStream(res.Body)
 	}
 	l.rewriteLocation(res)
 	if !p.cfg.InjectMonitor || res.StatusCode == http.StatusSwitchingProtocols ||
@@ -51,7 +69,7 @@ func (l *listener) modifyResponse(res *http.Response) error {
 		res.StatusCode == http.StatusNotModified {
 		return nil
 	}
-	if mt != "text/html" {
+	if !hasMediaType(ct, "text/html") {
 		return nil
 	}
 	if strings.HasPrefix(strings.ToLower(res.Header.Get("Content-Disposition")), "attachment") {
@@ -101,6 +119,18 @@ func (l *listener) modifyResponse(res *http.Response) error {
 	res.Uncompressed = false
 	res.Body = io.NopCloser(bytes.NewReader(out))
 	return nil
+}
+
+// hasMediaType: the Content-Type ct is of media type mt (lower case),
+// parameters aside; without the allocations of mime.ParseMediaType, on
+// every response.
+func hasMediaType(ct, mt string) bool {
+	ct = strings.TrimLeft(ct, " \t")
+	if len(ct) < len(mt) || !strings.EqualFold(ct[:len(mt)], mt) {
+		return false
+	}
+	rest := strings.TrimLeft(ct[len(mt):], " \t")
+	return rest == "" || rest[0] == ';'
 }
 
 // rewriteLocation keeps absolute redirects to the target on the proxy.

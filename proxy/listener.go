@@ -67,9 +67,8 @@ func (p *Proxy) newListener(processID string, target *url.URL, ln net.Listener) 
 	mux := http.NewServeMux()
 	mux.HandleFunc(prefix+"monitor.js", p.serveMonitor)
 	mux.HandleFunc(prefix+"telemetry", l.serveTelemetry)
-	mux.Handle("/", rp)
 	l.srv = &http.Server{
-		Handler:           l.record(mux),
+		Handler:           l.record(mux, rp),
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          zap.NewStdLog(p.log.Named("server")),
 	}
@@ -91,9 +90,12 @@ func (l *listener) rewrite(pr *httputil.ProxyRequest) {
 	pr.Out.Host = l.target.Host
 	if l.p.cfg.InjectMonitor {
 		// Ask only for encodings the injector can decode (zstd is not one).
-		pr.Out.Header.Set("Accept-Encoding", filterEncodings(pr.In.Header.Values("Accept-Encoding")))
-		if pr.Out.Header.Get("Accept-Encoding") == "" {
-			pr.Out.Header.Del("Accept-Encoding")
+		if ae := pr.In.Header.Values("Accept-Encoding"); len(ae) > 0 {
+			if f := acceptEncoding(ae); f != "" {
+				pr.Out.Header["Accept-Encoding"] = []string{f}
+			} else {
+				pr.Out.Header.Del("Accept-Encoding")
+			}
 		}
 	}
 }
@@ -147,12 +149,14 @@ type bufferPool struct{ pool sync.Pool }
 func (b *bufferPool) Get() []byte  { return *b.pool.Get().(*[]byte) }
 func (b *bufferPool) Put(p []byte) { b.pool.Put(&p) }
 
-// record logs every proxied request and counts in-flight handlers for Close.
-func (l *listener) record(next http.Handler) http.Handler {
+// record logs every proxied request and counts in-flight handlers for
+// Close. The proxy's own routes (under prefix) go to own, the rest
+// straight to next (no mux lookup on the way of every request).
+func (l *listener) record(own *http.ServeMux, next http.Handler) http.Handler {
 	p := l.p
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, prefix) {
-			next.ServeHTTP(w, r)
+			own.ServeHTTP(w, r)
 			return
 		}
 		p.handlers.Add(1)
@@ -163,28 +167,34 @@ func (l *listener) record(next http.Handler) http.Handler {
 			p.browserEvent(BrowserEvent{ProcessID: l.processID, NewCycle: true})
 		}
 		start := time.Now()
-		ctx, cancel := context.WithCancel(r.Context())
-		defer cancel()
-		st := &stream{cancel: cancel}
-		defer l.endStream(st)
-		r = r.WithContext(context.WithValue(ctx, streamKey{}, st))
-		rw := &recorder{ResponseWriter: w, l: l}
+		rw := recorders.Get().(*recorder)
+		*rw = recorder{ResponseWriter: w, l: l}
 		next.ServeHTTP(rw, r)
-		status := rw.status
+		status, n := rw.status, rw.bytes
 		if rw.hijacked {
 			status = http.StatusSwitchingProtocols
 		} else if status == 0 {
 			status = http.StatusOK
 		}
+		*rw = recorder{}
+		recorders.Put(rw)
 		p.requests.Add(1)
-		p.bytes.Add(rw.bytes)
+		p.bytes.Add(n)
+		uri := r.RequestURI // as the client sent it: no string to build
+		if uri == "" {
+			uri = r.URL.RequestURI()
+		}
 		p.ring.add(Request{
-			Time: start, Method: r.Method, URL: r.URL.RequestURI(), Status: status,
-			DurationMS: float64(time.Since(start).Microseconds()) / 1000, Bytes: rw.bytes,
+			Time: start, Method: r.Method, URL: uri, Status: status,
+			DurationMS: float64(time.Since(start).Microseconds()) / 1000, Bytes: n,
 			ProcessID: l.processID,
 		})
 	})
 }
+
+// recorders are reused: a recorder is not kept past its request (a
+// hijacked connection is tracked by its own wrapper).
+var recorders = sync.Pool{New: func() any { return new(recorder) }}
 
 // recorder notes status and size; Flush reaches the connection through
 // Unwrap (http.ResponseController), Hijack is wrapped to track the conn.

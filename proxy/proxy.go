@@ -205,7 +205,10 @@ func New(cfg Config, pub eventbus.Publisher, onBrowser func(BrowserEvent), log *
 	// WebSocket upgrades (hot reload) need HTTP/1.1 to the target.
 	t.ForceAttemptHTTP2 = false
 	t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
-	t.MaxIdleConnsPerHost = 32
+	// A page load opens many connections at once, all to one host: keep
+	// them all for the next load instead of dialing again.
+	t.MaxIdleConns = 1024
+	t.MaxIdleConnsPerHost = 256
 	return &Proxy{
 		cfg:       cfg,
 		pub:       pub,

@@ -1,12 +1,12 @@
 package proxy
 
 import (
-	"context"
+	"io"
 	"net"
 	"sync"
 )
 
-// cutLongLived closes hijacked connections and cancels event streams, the
+// cutLongLived closes hijacked connections and event streams, the
 // exchanges that never finish on their own; later ones are cut at once.
 func (l *listener) cutLongLived() {
 	l.mu.Lock()
@@ -24,7 +24,7 @@ func (l *listener) cutLongLived() {
 		_ = c.Close()
 	}
 	for _, s := range streams {
-		s.cancel()
+		_ = s.Close()
 	}
 }
 
@@ -60,18 +60,31 @@ func (c *trackedConn) Close() error {
 	return c.err
 }
 
-type streamKey struct{}
+// stream is the upstream body of an event stream: closing it ends the
+// proxied response, which never ends on its own. Tracking it only once
+// the response turns out to be a stream keeps ordinary requests free of
+// any per-request registration.
+type stream struct {
+	io.ReadCloser
+	l    *listener
+	once sync.Once
+	err  error
+}
 
-// stream is one in-flight request, registered once its response turns out
-// to be an event stream.
-type stream struct{ cancel context.CancelFunc }
+func (s *stream) Close() error {
+	s.once.Do(func() {
+		s.l.mu.Lock()
+		delete(s.l.streams, s)
+		s.l.mu.Unlock()
+		s.err = s.ReadCloser.Close()
+	})
+	return s.err
+}
 
-// markStream registers the request of ctx as a stream.
-func (l *listener) markStream(ctx context.Context) {
-	st, ok := ctx.Value(streamKey{}).(*stream)
-	if !ok {
-		return
-	}
+// trackStream registers an event stream's body; after close it is closed
+// at once.
+func (l *listener) trackStream(body io.ReadCloser) io.ReadCloser {
+	st := &stream{ReadCloser: body, l: l}
 	l.mu.Lock()
 	closed := l.closed
 	if !closed {
@@ -79,12 +92,7 @@ func (l *listener) markStream(ctx context.Context) {
 	}
 	l.mu.Unlock()
 	if closed {
-		st.cancel()
+		_ = st.Close()
 	}
-}
-
-func (l *listener) endStream(st *stream) {
-	l.mu.Lock()
-	delete(l.streams, st)
-	l.mu.Unlock()
+	return st
 }
