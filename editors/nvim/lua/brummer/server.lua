@@ -190,27 +190,34 @@ local function on_init(client, result)
   if not st then
     return
   end
-  st.ready = true
   st.info = result and result.serverInfo
   local exp = result and result.capabilities and result.capabilities.experimental
   st.protocol = type(exp) == "table" and type(exp.brummer) == "table" and exp.brummer.protocol or nil
-  local queue = st.queue
-  st.queue = {}
-  for _, fn in ipairs(queue) do
-    fn()
-  end
-  M.refresh_scripts(client.id)
-  M.request(client.id, "brummer/processes", vim.empty_dict(), function(err, list)
-    if not err then
-      set_processes(client.id, list)
+  -- Neovim registers the client as active only after on_init returns
+  -- (get_client_by_id is nil until then on 0.7): talk to it afterwards.
+  vim.schedule(function()
+    if M.states[client.id] ~= st then
+      return
     end
-  end)
-  M.request(client.id, "brummer/urls", vim.empty_dict(), function(err, list)
-    if not err then
-      set_urls(client.id, list)
+    st.ready = true
+    local queue = st.queue
+    st.queue = {}
+    for _, fn in ipairs(queue) do
+      fn()
     end
+    M.refresh_scripts(client.id)
+    M.request(client.id, "brummer/processes", vim.empty_dict(), function(err, list)
+      if not err then
+        set_processes(client.id, list)
+      end
+    end)
+    M.request(client.id, "brummer/urls", vim.empty_dict(), function(err, list)
+      if not err then
+        set_urls(client.id, list)
+      end
+    end)
+    M.emit("ready", client.id, st)
   end)
-  M.emit("ready", client.id, st)
 end
 
 local function on_exit(code, signal, id)
