@@ -133,4 +133,17 @@ return {
     H.ok(text:find("attached to the server for " .. root, 1, true) ~= nil, "the buffer's server reported")
     vim.cmd("tabclose")
   end },
+
+  { ":help finds the documentation; doc/tags is current", function()
+    vim.cmd("help :BrummerRun")
+    H.eq("help", vim.bo.filetype, "help buffer")
+    H.ok(vim.api.nvim_buf_get_name(0):find("brummer.txt$"), "brummer.txt opened")
+    vim.cmd("close")
+    local tmp = vim.fn.tempname()
+    vim.fn.mkdir(tmp, "p")
+    vim.fn.writefile(vim.fn.readfile(H.plugin .. "/doc/brummer.txt", "b"), tmp .. "/brummer.txt", "b")
+    vim.cmd("helptags " .. vim.fn.fnameescape(tmp))
+    H.eq(vim.fn.readfile(tmp .. "/tags"), vim.fn.readfile(H.plugin .. "/doc/tags"), "doc/tags (regenerate with :helptags editors/nvim/doc)")
+    vim.fn.delete(tmp, "rf")
+  end },
 }
