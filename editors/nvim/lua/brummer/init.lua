@@ -29,6 +29,11 @@ end
 -- setup sets the options and, with autostart, attaches every file buffer
 -- under a workspace (those open now and those opened later).
 function M.setup(opts)
+  -- A plugin manager may add the plugin to 'runtimepath' after Neovim
+  -- sourced plugin/ files: define the commands then.
+  if not vim.g.loaded_brummer then
+    vim.cmd("runtime plugin/brummer.lua")
+  end
   local errs = config.set(opts)
   if #errs > 0 then
     util.error("setup: " .. table.concat(errs, "; ") .. " (using the defaults)")
