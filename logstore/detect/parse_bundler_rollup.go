@@ -191,7 +191,7 @@ func (p *rollupParser) warnBody(line string, env *Env, out *Output) bool {
 			if p.detail != "" {
 				msg += ": " + p.detail
 			}
-			out.Problems = append(out.Problems, Problem{Location: Location{File: p.entry, Line: p.frameLine, Column: c - p.framePre + 1},
+			out.Problems = append(out.Problems, Problem{Location: Location{File: p.entry, Line: p.frameLine, Column: rollupFrameColumn(env, p.entry, p.frameLine, c-p.framePre) + 1},
 				Severity: Warning, Message: msg, Source: "rollup"})
 			p.entry = ""
 		}
@@ -270,8 +270,9 @@ func (p *rollupParser) unresolvedDep(line string, env *Env, out *Output) bool {
 // rollupFrameLine reads a code frame's line, "NN: code" (the number padded
 // to the frame's widest): its number and the width of "NN: ".
 func rollupFrameLine(line string) (n, width int, ok bool) {
+	// A process runner may indent the frame with a tab.
 	i := 0
-	for i < len(line) && line[i] == ' ' {
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
 		i++
 	}
 	j := i
@@ -288,6 +289,24 @@ func rollupFrameLine(line string) (n, width int, ok bool) {
 	}
 	n, _ = jsAtoi(line[i:j])
 	return n, j + 2, n > 0
+}
+
+// rollupFrameColumn turns the caret's offset in a frame's code into the
+// 0-based column of the source line: rollup shows each leading tab as two
+// spaces.
+func rollupFrameColumn(env *Env, abs string, line, off int) int {
+	src, ok := env.sourceLine(abs, line)
+	if !ok {
+		return off
+	}
+	tabs := 0
+	for tabs < len(src) && src[tabs] == '\t' {
+		tabs++
+	}
+	if off >= 2*tabs {
+		return off - tabs
+	}
+	return off / 2
 }
 
 func (p *rollupParser) warnEnd() {

@@ -112,6 +112,9 @@ func TestBundlerUnresolvedImportsWithSources(t *testing.T) {
 		{"vite/v8-build-css3", []string{"src/bad3.css:1:9 error"}},
 		{"vite/v8-build-css2", []string{"src/bad2.css:4:2 error"}},
 		{"rollup/missbare", []string{"src/missbare.js:1:15 warning"}},
+		// "\t\treturn eval(...)": the frame shows the two tabs as four
+		// spaces; eval is the 10th character.
+		{"rollup/tabs", []string{"src/tabs.js:3:10 warning"}},
 	} {
 		raw, err := os.ReadFile(filepath.Join("testdata", c.in+".in"))
 		if err != nil {
@@ -141,6 +144,25 @@ func TestBundlerUnresolvedImportsWithSources(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+// A frame whose lines are indented with a tab (as some runners print
+// them; the lines of testdata/rollup/tabs.in, the frame's indented) reads
+// as the same frame.
+func TestRollupFrameIndentedWithTabs(t *testing.T) {
+	got := jsDetect(t, "/ws",
+		"(!) Use of eval is strongly discouraged",
+		"https://rollupjs.org/troubleshooting/#avoiding-eval",
+		"src/tabs.js",
+		"\t1: export function run(a) {",
+		"\t2:   if (a) {",
+		"\t3:     return eval(\"1\") + this;",
+		"\t              ^",
+		"\t4:   }",
+		"created dist/out.js in 75ms",
+	)
+	// The Env of jsDetect reads no sources: the offset in the frame.
+	jsWant(t, jsOne(t, got), "/ws/src/tabs.js", 3, 12, "rollup", "Use of eval is strongly discouraged")
 }
 
 func TestRollupWarningBodies(t *testing.T) {

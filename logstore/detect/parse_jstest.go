@@ -138,6 +138,12 @@ func (b *jsTestBlock) pending(source string, out *Output) {
 type vitestParser struct {
 	root  string
 	block jsTestBlock
+	// fileLoc is the place a "File:" line gave the open block, and
+	// frameLine the number of the code frame's row read last under it:
+	// the frame's caret gives the column (vite 5, under vitest 2, prints
+	// File's column 1-based; vite 7 0-based).
+	fileLoc   Location
+	frameLine int
 }
 
 func (p *vitestParser) Name() string { return "vitest" }
@@ -238,6 +244,9 @@ func (p *vitestParser) Feed(line string, claimed bool, env *Env, out *Output) bo
 		}
 		return true
 	}
+	if b := &p.block; b.loc.File != "" && b.loc == p.fileLoc && len(b.frames) == 0 {
+		p.frameCaret(line, t)
+	}
 	if p.block.loc.File == "" && len(p.block.frames) == 0 && (strings.HasPrefix(t, "File: ") || strings.Contains(t, ": ERROR: ")) {
 		// vite and esbuild print 0-based columns here.
 		m := vitestFileRe.FindStringSubmatch(line)
@@ -251,10 +260,31 @@ func (p *vitestParser) Feed(line string, claimed bool, env *Env, out *Output) bo
 				ln, _ := jsAtoi(m[2])
 				col, _ := jsAtoi(m[3])
 				p.block.loc = Location{File: abs, Line: ln, Column: col + 1}
+				p.fileLoc, p.frameLine = p.block.loc, 0
 			}
 		}
 	}
 	return true
+}
+
+// frameCaret reads vite's code frame under "File:": "  5  |  code" rows
+// and the "     |  ^" caret under the place's row, which sets the column.
+func (p *vitestParser) frameCaret(line, t string) {
+	bar := strings.IndexByte(line, '|')
+	if bar < 0 || !strings.HasPrefix(line[bar:], "|  ") {
+		return
+	}
+	if n, k := natAtoi(t); k > 0 {
+		p.frameLine = n
+		return
+	}
+	if t[0] != '|' || p.frameLine != p.block.loc.Line {
+		return
+	}
+	if caret := strings.IndexByte(line[bar:], '^'); caret >= 3 && strings.TrimSpace(line[bar+1:bar+caret]) == "" {
+		p.block.loc.Column = caret - 2
+		p.fileLoc = p.block.loc
+	}
 }
 
 // vitestErrorBanner reads the banner of one error outside the tests,

@@ -1,0 +1,5 @@
+export function run(a) {
+	if (a) {
+		return eval("1") + this;
+	}
+}
