@@ -87,20 +87,34 @@ return {
     -- Several lenses on a line: Neovim asks which one; pick Stop.
     local asked
     local select = vim.ui.select
+    -- Restart first: a new process replaces the running one.
+    local pick = "↻ Restart"
     vim.ui.select = function(items, opts, on_choice)
       asked = {}
       for _, it in ipairs(items) do
         local title = opts.format_item(it)
         table.insert(asked, title)
-        if title == "■ Stop" then
+        if title == pick then
           on_choice(it)
         end
       end
     end
     vim.api.nvim_win_set_cursor(0, { line + 1, 4 })
     vim.lsp.codelens.run()
-    vim.ui.select = select
     H.ok(asked and #asked == 3, "the lenses were offered: " .. vim.inspect(asked))
+    local restarted = H.process(id, "dev", function(q)
+      return q.id ~= p.id and q.status == "running"
+    end)
+    H.wait(10000, function()
+      local t = lenses_on(app_buf, line)
+      return #t == 3 and t[2] == "■ Stop"
+    end, "the lenses of the restarted dev server")
+    H.ok(not require("brummer.util").exists("/proc/" .. p.pid), "the first dev server is gone")
+    p = restarted
+    pick = "■ Stop"
+    vim.api.nvim_win_set_cursor(0, { line + 1, 4 })
+    vim.lsp.codelens.run()
+    vim.ui.select = select
     H.process(id, "dev", "stopped")
     H.wait(10000, function()
       return vim.deep_equal(lenses_on(app_buf, line), { "▶ Run" })
@@ -108,6 +122,19 @@ return {
     H.ok(type(p.pid) == "number" and p.pid > 0, "the process had a pid")
     H.ok(not require("brummer.util").exists("/proc/" .. p.pid), "its pid is gone")
     H.eq({}, H.processes_under(root), "processes left under the workspace")
+  end },
+
+  { "lenses follow unsaved edits of the manifest", function()
+    vim.api.nvim_set_current_buf(app_buf)
+    local line = script_line(app_buf, "typecheck")
+    vim.api.nvim_buf_set_lines(app_buf, line, line, false, { '    "lint": "node -e \\"console.log(1)\\"",' })
+    vim.cmd("doautocmd TextChanged")
+    H.wait(10000, function()
+      return #require("brummer").lenses(app_buf) == 5
+    end, "a fifth lens for the new script")
+    H.eq({ "▶ Run" }, lenses_on(app_buf, line), "the new script's lens")
+    vim.cmd("silent undo")
+    vim.bo[app_buf].modified = false
   end },
 
   { "workspace/codeLens/refresh is handled where Neovim lacks a handler", function()

@@ -78,6 +78,10 @@ return {
     H.log("  burst: %d ms to the last line, worst main-loop gap %.0f ms over %d ticks, %d lines dropped by the server and refilled %d times, %d buffer updates",
       took, worst, ticks, view.dropped, view.refills, view.flushes)
     H.ok(worst < 2000, string.format("the editor froze for %.0f ms", worst))
+    if view.dropped > 0 then
+      -- Once for opening, then after each report of dropped lines.
+      H.ok(view.refills > 1, "the view refilled after the server dropped lines")
+    end
     local count = vim.api.nvim_buf_line_count(log)
     H.ok(count <= MAX, string.format("%d lines kept, cap %d", count, MAX))
     -- The newest lines are there, in order, the last ones without a gap.

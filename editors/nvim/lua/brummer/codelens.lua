@@ -67,11 +67,22 @@ function M.attach(bufnr, id)
     return
   end
   local group = vim.api.nvim_create_augroup("BrummerLens" .. bufnr, { clear = true })
-  vim.api.nvim_create_autocmd({ "BufEnter", "InsertLeave", "BufWritePost" }, {
+  vim.api.nvim_create_autocmd({ "BufEnter", "BufWritePost" }, {
     group = group,
     buffer = bufnr,
     callback = function()
       M.refresh(bufnr, id)
+    end,
+  })
+  -- After an edit, wait out Neovim's didChange debounce (150 ms) so the
+  -- lenses are asked for on the text the server has.
+  vim.api.nvim_create_autocmd({ "InsertLeave", "TextChanged" }, {
+    group = group,
+    buffer = bufnr,
+    callback = function()
+      vim.defer_fn(function()
+        M.refresh(bufnr, id)
+      end, 250)
     end,
   })
   M.refresh(bufnr, id)

@@ -220,6 +220,15 @@ local function on_init(client, result)
   end)
 end
 
+-- log_path: where Neovim writes the servers' stderr.
+local function log_path()
+  local log = vim.lsp.log
+  if log and type(log.get_filename) == "function" then
+    return log.get_filename()
+  end
+  return vim.lsp.get_log_path()
+end
+
 local function on_exit(code, signal, id)
   vim.schedule(function()
     local st = M.states[id]
@@ -244,7 +253,7 @@ local function on_exit(code, signal, id)
         (signal or 0) ~= 0 and (" (signal " .. signal .. ")") or "",
         st.root,
         path ~= "" and path or exe,
-        vim.lsp.get_log_path()
+        log_path()
       ))
     end
     M.emit("exit", id, st)
