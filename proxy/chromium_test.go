@@ -4,25 +4,20 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/brummer-dev/brummer/proxy/browsertest"
 )
 
 // TestChromiumReportsErrors loads a page that throws through the proxy in
-// headless Chromium and waits for the monitor's report. It is skipped when
-// Chromium is not installed (Debian: apt-get install chromium).
+// headless Chromium and waits for the monitor's report. Without Chromium
+// it is skipped, or fails under CI=true (see browsertest.Require).
 func TestChromiumReportsErrors(t *testing.T) {
-	bin := os.Getenv("BRUMMER_CHROMIUM")
-	if bin == "" {
-		bin = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("chromium not found at %s (set BRUMMER_CHROMIUM): %v", bin, err)
-	}
+	bin := browsertest.ChromiumPath(t)
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
