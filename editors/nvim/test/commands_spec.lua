@@ -38,7 +38,8 @@ end
 
 return {
   { "completion lists scripts (qualified when two packages share a name) and processes", function()
-    H.setup()
+    -- init_options reach the server: with the proxy off, URLs have none.
+    H.setup({ init_options = { proxy = { enabled = false } } })
     local buf = H.edit(root .. "/package.json")
     id = H.client_of(buf)
     H.wait(5000, function()
@@ -85,6 +86,9 @@ return {
     H.wait(5000, function()
       return #p.urls > 0 or #H.process(id, "dev", "running").urls > 0
     end, "the dev server's URL")
+    p = H.process(id, "dev", "running")
+    H.ok(p.urls[1].proxyUrl == nil or p.urls[1].proxyUrl == "" or p.urls[1].proxyUrl == vim.NIL,
+      "no proxy with proxy.enabled = false: " .. vim.inspect(p.urls[1]))
     vim.cmd("BrummerLogs " .. p.id)
     local log = vim.api.nvim_get_current_buf()
     H.wait(5000, function()
