@@ -80,6 +80,36 @@ return {
     H.eq(url.url, opened[5], "URL the server asked to open")
   end },
 
+  { "panel keys: ? help, <CR> log of a process, r runs a script, q closes", function()
+    vim.api.nvim_set_current_buf(panel)
+    vim.cmd("normal ?")
+    H.ok(H.find_line(panel, "^  <CR>  open the log"), "help shown")
+    vim.cmd("normal ?")
+    H.ok(not H.find_line(panel, "^  <CR>  open the log"), "help hidden")
+
+    vim.api.nvim_win_set_cursor(0, { H.find_line(panel, "^  ● p%d+%s+dev"), 0 })
+    vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes("<CR>", true, false, true), "x", false)
+    local log = vim.api.nvim_get_current_buf()
+    H.ok(vim.api.nvim_buf_get_name(log):find("brummer://logs/", 1, true), "a log buffer: " .. vim.api.nvim_buf_get_name(log))
+    H.wait(5000, function()
+      return H.find_line(log, "Local:%s+" .. vim.pesc(url.url))
+    end, "the dev server's output in its log")
+    vim.cmd("close")
+
+    vim.api.nvim_set_current_win(vim.fn.bufwinid(panel))
+    vim.api.nvim_win_set_cursor(0, { H.find_line(panel, "^      hello "), 0 })
+    vim.cmd("normal r")
+    H.process(id, "hello", "success")
+    H.wait(5000, function()
+      return H.find_line(panel, "^  ✓ p%d+%s+hello%s+success")
+    end, "hello's success in the panel")
+
+    vim.cmd("normal q")
+    H.eq(-1, vim.fn.bufwinid(panel), "the panel window closed")
+    vim.cmd("Brummer")
+    H.eq(panel, vim.api.nvim_get_current_buf(), ":Brummer shows the same panel again")
+  end },
+
   { ":BrummerStop stops it; the panel shows the end state; nothing is left", function()
     H.ok(#H.processes_under(root) > 0, "the dev server runs under the workspace")
     vim.cmd("wincmd p")
