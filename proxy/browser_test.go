@@ -111,6 +111,11 @@ func TestBrowserErrorsAtTheSourceLine(t *testing.T) {
 	if !strings.Contains(p.Message, "no price chosen") {
 		t.Errorf("invariant's message: %q", p.Message)
 	}
+	browsertest.Run(t, ctx, "clicking sync", chromedp.Click(chromedp.CSS("#sync")))
+	p = expect(t, f, "failed fetch", m["App.tsx:fetch"], "NetworkError")
+	if p.Severity != "warning" || !strings.Contains(p.Message, "http://127.0.0.1:9/sync") {
+		t.Errorf("failed fetch: %+v", p)
+	}
 	for _, e := range f.br.all() {
 		if e.Problem == nil {
 			continue

@@ -106,9 +106,12 @@ func Marks(t testing.TB, dir string) map[string]Loc {
 			if m == nil {
 				continue
 			}
-			col := strings.Index(line, m[2]+" ")
-			if col < 0 {
-				col = strings.Index(line, m[2]+"(")
+			// The first call or "new" of the token on the line.
+			col := -1
+			for _, at := range []int{strings.Index(line, m[2]+" "), strings.Index(line, m[2]+"(")} {
+				if at >= 0 && (col < 0 || at < col) {
+					col = at
+				}
 			}
 			if col < 0 {
 				return fmt.Errorf("%s:%d: token %q of mark %q not on its line", p, i+1, m[2], m[1])

@@ -12,6 +12,11 @@ export function App(_props: Props) {
     setPrice(p);
   }
 
+  function sync() {
+    // Nothing listens there: the request fails.
+    fetch("http://127.0.0.1:9/sync").catch(() => setPrice(null)); // @at fetch fetch
+  }
+
   function check() {
     invariant(price !== null, "no price chosen"); // @at library invariant
   }
@@ -25,6 +30,9 @@ export function App(_props: Props) {
       </button>
       <button id="check" onClick={check}>
         Check
+      </button>
+      <button id="sync" onClick={sync}>
+        Sync
       </button>
     </main>
   );
