@@ -7,8 +7,9 @@ local server = require("brummer.server")
 local M = {}
 
 local cl = vim.lsp.codelens
--- native: Neovim owns requesting and refreshing lenses.
-M.native = type(cl.enable) == "function" and type(cl.on_codelens) ~= "function"
+-- native: Neovim owns requesting and refreshing lenses (vim.lsp.codelens
+-- has enable() since it was reimplemented; before, on_codelens/refresh).
+M.native = type(cl.enable) == "function"
 
 local inflight, dirty = {}, {}
 
@@ -92,8 +93,9 @@ end
 function M.get(bufnr)
   if M.native then
     local out = {}
+    -- get({bufnr}) returns {client_id, lens} items there.
     for _, item in ipairs(cl.get({ bufnr = bufnr })) do
-      table.insert(out, item.lens)
+      table.insert(out, item.lens or item)
     end
     return out
   end
