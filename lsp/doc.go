@@ -9,7 +9,9 @@
 // (initialize, shutdown, exit, the editor's processId), textsync.go,
 // codelens.go, hover.go, commands.go, requests.go (brummer/*), events.go
 // (event bus subscriptions), diagnostics.go, configuration.go, outbox.go,
-// stream.go (framing and malformed input), health.go, unimplemented.go.
+// stream.go (framing and malformed input), health.go, unimplemented.go,
+// socket.go (the workspace socket: the same protocol for a second client,
+// `brummer mcp`, each connection a session of its own over the editor's app).
 //
 // Concurrency: the handler chain is built once. Notifications run on the
 // connection's read loop, in wire order (they only touch server state and
@@ -27,6 +29,9 @@
 // Every goroutine is owned: the writer by the outbox, the parent watch, the
 // health sampler and showDocument calls by the Server; Serve returns once
 // they are gone.
+// The workspace socket's accept loop and sessions belong to its
+// socketServer, closed at shutdown with the bus subscriptions, before the
+// app; a session's requests go through the same handler chain.
 //
 // Lock order, outermost first: core (never called with an lsp lock held),
 // Server.mu, diagnostics.mu, outbox.mu; health.mu and diagnostics.textMu
