@@ -35,8 +35,9 @@ function M.client(quiet)
     end
     return nil
   end
+  -- Completion (quiet) never starts a server; a command does.
   local froot = server.file_root(buf)
-  if froot then
+  if froot and not quiet then
     return server.ensure(froot, buf, true)
   end
   if not quiet then
