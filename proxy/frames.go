@@ -1,12 +1,14 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode/utf16"
 )
 
 // maxPlacedFrames bounds the workspace frames kept of one stack.
@@ -50,7 +52,7 @@ func (l *listener) mapFrames(ctx context.Context, frames []jsFrame) []SourceFram
 		if !ok {
 			continue
 		}
-		sf := SourceFrame{File: file, Line: line, Column: col, Function: f.Fn}
+		sf := SourceFrame{File: file, Line: line, Column: charColumn(file, line, col), Function: f.Fn}
 		if n := len(out); n > 0 && out[n-1] == sf {
 			continue
 		}
@@ -163,4 +165,47 @@ func workspaceFile(abs string, roots []string) (string, bool) {
 		return "", false
 	}
 	return abs, true
+}
+
+// maxColumnFile bounds the files read to convert a column.
+const maxColumnFile = 8 << 20
+
+// charColumn converts a browser's 1-based column, counted in UTF-16 units
+// (V8 and source maps both count so), to characters on the file's line.
+func charColumn(file string, line, col int) int {
+	if col <= 1 {
+		return col
+	}
+	fi, err := os.Stat(file)
+	if err != nil || fi.Size() > maxColumnFile {
+		return col
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return col
+	}
+	text := ""
+	for n := 1; n <= line; n++ {
+		i := bytes.IndexByte(b, '\n')
+		if n == line {
+			if i < 0 {
+				i = len(b)
+			}
+			text = string(b[:i])
+			break
+		}
+		if i < 0 {
+			return col
+		}
+		b = b[i+1:]
+	}
+	units, chars := 0, 0
+	for _, r := range text {
+		if units >= col-1 {
+			break
+		}
+		units += utf16.RuneLen(r)
+		chars++
+	}
+	return chars + 1 + max(0, col-1-units)
 }
