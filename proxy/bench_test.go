@@ -21,9 +21,9 @@ import (
 // machine slows them alike; each figure is the median of its rounds.
 const (
 	loadConns  = 64
-	loadTime   = time.Second
-	loadWarm   = 150 * time.Millisecond
-	loadRounds = 5
+	loadTime   = 400 * time.Millisecond
+	loadWarm   = 100 * time.Millisecond
+	loadRounds = 11
 )
 
 type loadResult struct {
@@ -88,7 +88,7 @@ func runLoad(tb testing.TB, url string, d time.Duration) loadResult {
 
 // bareProxy is the floor for a Go reverse proxy on these cores:
 // httputil.ReverseProxy with a Transport tuned for many connections to one
-// loopback host, and nothing else.
+// loopback host and pooled copy buffers, and nothing else.
 func bareProxy(target string) *httptest.Server {
 	tu, _ := url.Parse(target)
 	tr := &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: 90 * time.Second,
@@ -96,7 +96,7 @@ func bareProxy(target string) *httptest.Server {
 	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
 		pr.SetURL(tu)
 		pr.SetXForwarded()
-	}, Transport: tr}
+	}, Transport: tr, BufferPool: copyBuffers}
 	s := httptest.NewServer(rp)
 	s.Config.ErrorLog = nil
 	return s

@@ -76,3 +76,28 @@ func TestMappingURL(t *testing.T) {
 		}
 	}
 }
+
+func TestMapCacheBounds(t *testing.T) {
+	c := newMapCache(3, 100)
+	for i, k := range []string{"/a.js", "/b.js", "/c.js"} {
+		c.put(k, nil, 10*(i+1))
+	}
+	if _, ok := c.get("/a.js"); !ok { // /a.js is now the most recent
+		t.Fatal("/a.js missing")
+	}
+	c.put("/d.js", nil, 10)
+	if _, ok := c.get("/b.js"); ok {
+		t.Error("the least recently used map stayed past the count bound")
+	}
+	c.put("/e.js", nil, 90)
+	if n, bytes := c.len(); bytes > 100 || n < 1 {
+		t.Errorf("%d maps of %d bytes, bound 100 bytes", n, bytes)
+	}
+	if _, ok := c.get("/e.js"); !ok {
+		t.Error("the newest map was dropped")
+	}
+	c.clear()
+	if n, bytes := c.len(); n != 0 || bytes != 0 {
+		t.Errorf("after clear: %d maps, %d bytes", n, bytes)
+	}
+}

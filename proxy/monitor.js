@@ -11,6 +11,8 @@
   var perWindow = 20, windowMs = 10000, maxText = 4000, maxFrames = 50;
   var windowStart = Date.now(), sent = 0, dropped = 0, queue = [], timer = null;
   var origFetch = window.fetch;
+  // Framework stacks are deep: keep enough frames to reach the page's code.
+  if (typeof Error.stackTraceLimit === "number" && Error.stackTraceLimit < 30) Error.stackTraceLimit = 30;
 
   function clip(s) {
     s = String(s);
