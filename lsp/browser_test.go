@@ -134,8 +134,20 @@ func TestBrowserDiagnostics(t *testing.T) {
 	at("error inside node_modules", m["App.tsx:library"], "Error")
 	e.mu.Lock()
 	for _, msg := range e.msgs {
-		if msg.Method == "textDocument/publishDiagnostics" && strings.Contains(string(msg.Params), "node_modules") {
+		if msg.Method != "textDocument/publishDiagnostics" {
+			continue
+		}
+		if strings.Contains(string(msg.Params), "node_modules") {
 			t.Errorf("a diagnostic in node_modules: %s", msg.Params)
+		}
+		// The console text of the reports is in the log too: it must not
+		// give a second diagnostic of another source.
+		var p publishDiagnosticsParams
+		_ = json.Unmarshal(msg.Params, &p)
+		for _, d := range p.Diagnostics {
+			if d.Source != "browser" {
+				t.Errorf("a diagnostic of source %q: %s", d.Source, mustJSON(d))
+			}
 		}
 	}
 	e.mu.Unlock()

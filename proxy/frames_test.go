@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -99,5 +101,26 @@ func TestMapCacheBounds(t *testing.T) {
 	c.clear()
 	if n, bytes := c.len(); n != 0 || bytes != 0 {
 		t.Errorf("after clear: %d maps, %d bytes", n, bytes)
+	}
+}
+
+func TestHotUpdate(t *testing.T) {
+	for _, tc := range []struct {
+		url, dest string
+		want      bool
+	}{
+		{"/src/App.tsx?t=1733", "script", true},
+		{"/src/App.tsx?import&t=1733", "script", true},
+		{"/src/index.css?t=1733", "style", true},
+		{"/main.4f2a.hot-update.js", "script", true},
+		{"/api/items?t=1733", "empty", false},
+		{"/src/App.tsx", "script", false},
+		{"/src/App.tsx?v=abc", "script", false},
+	} {
+		r := httptest.NewRequest(http.MethodGet, tc.url, nil)
+		r.Header.Set("Sec-Fetch-Dest", tc.dest)
+		if got := hotUpdate(r); got != tc.want {
+			t.Errorf("%s (%s): %v, want %v", tc.url, tc.dest, got, tc.want)
+		}
 	}
 }

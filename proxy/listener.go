@@ -161,7 +161,7 @@ func (l *listener) record(own *http.ServeMux, next http.Handler) http.Handler {
 		}
 		p.handlers.Add(1)
 		defer p.handlers.Done()
-		if p.cfg.InjectMonitor && hotUpdate(r.URL) {
+		if p.cfg.InjectMonitor && hotUpdate(r) {
 			// Before the new module runs: what it throws belongs to the new
 			// cycle.
 			p.browserEvent(BrowserEvent{ProcessID: l.processID, NewCycle: true})
@@ -234,11 +234,17 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 // hotUpdate: a request for a module's new version after an edit: Vite
-// asks for it with a ?t= timestamp, webpack for a *.hot-update.* file.
-func hotUpdate(u *url.URL) bool {
-	q := u.RawQuery
-	if q != "" && (strings.HasPrefix(q, "t=") || strings.Contains(q, "&t=")) {
+// imports it (a script or a stylesheet) with a ?t= timestamp, webpack
+// loads a *.hot-update.* file. An API call with a ?t= cache buster is no
+// hot update.
+func hotUpdate(r *http.Request) bool {
+	if strings.Contains(r.URL.Path, ".hot-update.") {
 		return true
 	}
-	return strings.Contains(u.Path, ".hot-update.")
+	q := r.URL.RawQuery
+	if q == "" || !(strings.HasPrefix(q, "t=") || strings.Contains(q, "&t=")) {
+		return false
+	}
+	dest := r.Header.Get("Sec-Fetch-Dest")
+	return dest == "script" || dest == "style" || dest == ""
 }
