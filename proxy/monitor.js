@@ -8,7 +8,9 @@
   var token = (me && me.getAttribute("data-brummer-token")) || "";
   var endpoint = "/__brummer/telemetry?token=" + encodeURIComponent(token);
   // In-page rate limit: a render loop that throws must not flood the editor.
-  var perWindow = 20, windowMs = 10000, maxText = 4000, maxFrames = 50;
+  var perWindow = 20, windowMs = 10000, maxText = 2000, maxFrames = 30, maxURL = 300;
+  // A report stays under the proxy's size limit (64 KiB) even in UTF-8.
+  var maxReport = 20000;
   var windowStart = Date.now(), sent = 0, dropped = 0, queue = [], timer = null;
   var origFetch = window.fetch;
   // Framework stacks are deep: keep enough frames to reach the page's code.
@@ -34,7 +36,7 @@
     for (var i = 0; i < lines.length && out.length < maxFrames; i++) {
       var m = v8.exec(lines[i]) || gecko.exec(lines[i]);
       if (!m) continue;
-      out.push({ fn: clip(m[1] || ""), url: clip(m[2]), line: +m[3], col: +m[4] });
+      out.push({ fn: (m[1] || "").slice(0, maxURL), url: m[2].slice(0, maxURL), line: +m[3], col: +m[4] });
     }
     return out;
   }
@@ -46,15 +48,24 @@
       sent++;
     }
     e.message = clip(e.message || "");
-    e.stack = clip(e.stack || "");
+    // The frames say what the stack says; the text is kept when none parsed.
+    e.stack = e.frames && e.frames.length ? "" : clip(e.stack || "");
     queue.push(e);
     if (!timer) timer = setTimeout(flush, 50);
   }
   function flush() {
     timer = null;
     if (!queue.length && !dropped) return;
-    var body = JSON.stringify({ page: location.href, dropped: dropped, entries: queue });
-    queue = []; dropped = 0;
+    var take = [], size = 0;
+    while (queue.length) {
+      var n = JSON.stringify(queue[0]).length;
+      if (take.length && size + n > maxReport) break;
+      take.push(queue.shift());
+      size += n;
+    }
+    if (queue.length) timer = setTimeout(flush, 50);
+    var body = JSON.stringify({ page: location.href.slice(0, maxURL), dropped: dropped, entries: take });
+    dropped = 0;
     try {
       if (navigator.sendBeacon && navigator.sendBeacon(endpoint, body)) return;
     } catch (_) {}
