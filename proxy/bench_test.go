@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,6 +30,15 @@ const (
 type loadResult struct {
 	reqs float64 // requests per second
 	p99  time.Duration
+	cpu  time.Duration // CPU time of this process per request (clients and servers)
+}
+
+// cpuTime is the CPU time this process used so far: unlike wall time, it
+// does not grow when other programs take the cores.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // runLoad drives url with loadConns connections for d after a warm-up.
@@ -40,6 +50,7 @@ func runLoad(tb testing.TB, url string, d time.Duration) loadResult {
 		count int
 	)
 	start := time.Now()
+	cpu0 := cpuTime()
 	measureFrom := start.Add(loadWarm)
 	end := measureFrom.Add(d)
 	for range loadConns {
@@ -78,8 +89,13 @@ func runLoad(tb testing.TB, url string, d time.Duration) loadResult {
 		}()
 	}
 	wg.Wait()
+	cpu := cpuTime() - cpu0
 	slices.Sort(lats)
 	r := loadResult{reqs: float64(count) / d.Seconds()}
+	if count > 0 {
+		// The warm-up's requests are not counted but cost CPU alike.
+		r.cpu = cpu / time.Duration(float64(count)*float64(loadWarm+d)/float64(d))
+	}
 	if len(lats) > 0 {
 		r.p99 = lats[len(lats)*99/100]
 	}
@@ -140,6 +156,7 @@ func BenchmarkProxyJSON(b *testing.B) {
 	}
 	reqs := map[string][]float64{}
 	p99 := map[string][]float64{}
+	cpu := map[string][]float64{}
 	// The figures come from fixed-length rounds, not from b.N.
 	for range b.N {
 		for range loadRounds {
@@ -147,13 +164,20 @@ func BenchmarkProxyJSON(b *testing.B) {
 				r := runLoad(b, m.url, loadTime)
 				reqs[m.name] = append(reqs[m.name], r.reqs)
 				p99[m.name] = append(p99[m.name], float64(r.p99.Microseconds())/1000)
+				cpu[m.name] = append(cpu[m.name], float64(r.cpu.Nanoseconds())/1000)
 			}
 		}
 	}
 	for _, m := range modes {
 		b.ReportMetric(median(reqs[m.name]), m.name+"-req/s")
 		b.ReportMetric(median(p99[m.name]), m.name+"-p99-ms")
+		b.ReportMetric(median(cpu[m.name]), m.name+"-cpu-us/req")
 	}
+	// What the proxy hop itself costs in CPU (client and target take the
+	// direct mode's share): the figure other programs on the machine do
+	// not move.
+	hop := func(name string) float64 { return median(cpu[name]) - median(cpu["direct"]) }
+	b.ReportMetric(hop("brummer")/hop("bare"), "brummer/bare-hop-cpu")
 	b.ReportMetric(median(reqs["brummer"])/median(reqs["bare"]), "brummer/bare-reqs")
 	b.ReportMetric(median(p99["brummer"])/median(p99["bare"]), "brummer/bare-p99")
 	b.ReportMetric(median(reqs["bare"])/median(reqs["direct"]), "bare/direct-reqs")
