@@ -261,3 +261,48 @@ func TestSocketLiveAndOff(t *testing.T) {
 	}
 	e.close()
 }
+
+// A socket directory that another user owns, or that is a symlink, is
+// refused: whoever can write into it could plant a socket that takes an
+// agent's commands.
+func TestSocketDirRefused(t *testing.T) {
+	base := t.TempDir()
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(base, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := checkDir(link, os.Getuid(), true); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Fatalf("symlinked socket directory: %v", err)
+	}
+	open := filepath.Join(base, "open")
+	if err := os.Mkdir(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := checkDir(open, os.Getuid(), false); err == nil || !strings.Contains(err.Error(), "chmod 700") {
+		t.Fatalf("a client accepted a directory others can write: %v", err)
+	}
+	if _, err := checkDir(open, os.Getuid(), true); err != nil {
+		t.Fatalf("the server did not make its own directory private: %v", err)
+	}
+	if fi, _ := os.Stat(open); fi.Mode().Perm() != 0o700 {
+		t.Fatalf("mode %v after the server's check", fi.Mode())
+	}
+	if os.Getuid() != 0 {
+		t.Skip("giving a directory to another user needs root (CI runs as root)")
+	}
+	theirs := filepath.Join(base, "theirs")
+	if err := os.Mkdir(theirs, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(theirs, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	for _, create := range []bool{true, false} {
+		if _, err := checkDir(theirs, os.Getuid(), create); err == nil || !strings.Contains(err.Error(), "belongs to uid 65534") {
+			t.Fatalf("socket directory of another user (create %v): %v", create, err)
+		}
+	}
+}
