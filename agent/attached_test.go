@@ -23,8 +23,9 @@ type editor struct {
 	in     io.WriteCloser
 	stderr *lockedBuffer
 
-	writeMu sync.Mutex
-	nextID  int
+	writeMu  sync.Mutex
+	nextID   int
+	stopOnce sync.Once
 
 	mu      sync.Mutex
 	msgs    []editorMsg
@@ -62,15 +63,7 @@ func startEditor(t *testing.T, root string) *editor {
 	}
 	go e.read(out)
 	t.Cleanup(func() {
-		e.request("shutdown", nil)
-		e.notify("exit", nil)
-		_ = e.in.Close()
-		select {
-		case <-e.done:
-		case <-time.After(deadline):
-			_ = cmd.Process.Kill()
-		}
-		_ = cmd.Wait()
+		e.stop()
 		if t.Failed() {
 			t.Logf("brummer lsp stderr:\n%s", e.stderr.String())
 		}
@@ -78,6 +71,23 @@ func startEditor(t *testing.T, root string) *editor {
 	e.request("initialize", map[string]any{"processId": os.Getpid(), "rootUri": "file://" + root, "capabilities": map[string]any{}})
 	e.notify("initialized", map[string]any{})
 	return e
+}
+
+// stop ends the session as an editor does (shutdown, exit) and waits for
+// the server. Idempotent.
+func (e *editor) stop() {
+	e.stopOnce.Do(func() {
+		e.send(map[string]any{"jsonrpc": "2.0", "id": -1, "method": "shutdown"})
+		e.notify("exit", nil)
+		_ = e.in.Close()
+		select {
+		case <-e.done:
+		case <-time.After(deadline):
+			e.t.Errorf("brummer lsp did not end after shutdown and exit")
+			_ = e.cmd.Process.Kill()
+		}
+		_ = e.cmd.Wait()
+	})
 }
 
 func (e *editor) read(out io.Reader) {
@@ -237,4 +247,38 @@ func TestAttachedToTheEditor(t *testing.T) {
 	e.waitFor("the typecheck's diagnostics", func(m editorMsg) bool {
 		return m.Method == "textDocument/publishDiagnostics" && strings.Contains(string(m.Params), "TS2322")
 	})
+}
+
+// When the editor's brummer ends, the agent's wait returns at once with a
+// tool error that says what happened and what to do.
+func TestAttachedEditorEnds(t *testing.T) {
+	root := fixture(t)
+	e := startEditor(t, root)
+	a := startAgent(t, root)
+	id := processID(t, a.mustCall("run_script", map[string]any{"script": "serve"}))
+	a.mustCall("wait", map[string]any{"processId": id, "until": "running"})
+	const read = `"method": "brummer/processes"`
+	reads := strings.Count(e.stderr.String(), read)
+	type answer struct {
+		text  string
+		isErr bool
+	}
+	waited := make(chan answer, 1)
+	go func() {
+		text, isErr := a.call("wait", map[string]any{"processId": id, "until": "exited", "timeoutMs": 600000})
+		waited <- answer{text, isErr}
+	}()
+	e.stderr.await(t, "the wait's first read", func(s string) bool { return strings.Count(s, read) > reads })
+	e.stop()
+	select {
+	case w := <-waited:
+		if !w.isErr || !strings.Contains(w.text, "the editor's brummer ended") || !strings.Contains(w.text, "restart this MCP server") {
+			t.Fatalf("the agent's wait when the editor went: %v %s", w.isErr, w.text)
+		}
+	case <-time.After(deadline):
+		t.Fatal("the agent's wait did not notice the editor's brummer ending")
+	}
+	if text, isErr := a.call("list_processes", nil); !isErr || !strings.Contains(text, "the editor's brummer ended") {
+		t.Fatalf("list_processes after the editor went: %v %s", isErr, text)
+	}
 }

@@ -24,7 +24,7 @@ func (e *rpcError) Error() string { return e.Message }
 
 // errClosed is the answer to every call once the connection to the core is
 // gone.
-var errClosed = errors.New("agent: the connection to brummer is closed (the editor's brummer ended?): restart brummer mcp")
+var errClosed = errors.New("the editor's brummer ended (the editor closed or reloaded the window), and its processes with it: restart this MCP server (brummer mcp) to attach to the next one, or to run standalone")
 
 type rpcMessage struct {
 	JSONRPC string          `json:"jsonrpc"`
@@ -108,7 +108,12 @@ func (c *rpcClient) read() {
 		delete(c.pending, id)
 	}
 	c.mu.Unlock()
+	c.notify(methodClosed, nil)
 }
+
+// methodClosed is the notification the reader hands on last, when the
+// connection ended: waiters must not wait for changes that cannot come.
+const methodClosed = "$/closed"
 
 func (c *rpcClient) write(m rpcMessage) error {
 	body, err := json.Marshal(m)

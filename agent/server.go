@@ -111,7 +111,7 @@ func (s *Server) instructions() string {
 // never calls the core.
 func (s *Server) onNotification(method string, params json.RawMessage) {
 	switch method {
-	case "brummer/processesChanged":
+	case "brummer/processesChanged", methodClosed:
 		s.mu.Lock()
 		close(s.changed)
 		s.changed = make(chan struct{})
