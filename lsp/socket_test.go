@@ -43,7 +43,7 @@ func init() {
 
 // privateSocketDir points the server's sockets at a fresh directory for
 // the test.
-func privateSocketDir(t *testing.T) string {
+func privateSocketDir(t testing.TB) string {
 	t.Helper()
 	base, err := os.MkdirTemp("", "bsock")
 	if err != nil {
@@ -57,7 +57,7 @@ func privateSocketDir(t *testing.T) string {
 
 // dialSocket connects a second client to the workspace socket: an editor
 // whose messages go over the socket instead of stdio.
-func dialSocket(t *testing.T, path string) *editor {
+func dialSocket(t testing.TB, path string) *editor {
 	t.Helper()
 	c, err := net.Dial("unix", path)
 	if err != nil {
