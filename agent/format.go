@@ -193,7 +193,9 @@ func (s *Server) logsText(ctx context.Context, a logsArgs) (string, error) {
 		if left > 0 {
 			fmt.Fprintf(&b, "(%d older lines of this page left out to fit; ask with a smaller limit or afterSeq=%d to read them)\n", left, first-1)
 		} else if len(res.Entries) == limit {
-			fmt.Fprintf(&b, "(the newest %d lines; earlier ones may exist: page with afterSeq from an older seq)\n", limit)
+			if oldest, ok := s.oldestSeq(ctx, params); ok && oldest < first {
+				fmt.Fprintf(&b, "(the newest %d lines; earlier ones exist from seq %d: call get_logs with tail: false to read from the oldest, then afterSeq to page on)\n", limit, oldest)
+			}
 		}
 		b.WriteString(strings.Join(lines, "\n"))
 		b.WriteByte('\n')
@@ -213,6 +215,22 @@ func (s *Server) logsText(ctx context.Context, a logsArgs) (string, error) {
 		fmt.Fprintf(&b, "(%d lines were dropped from the bounded log store before they could be read)\n", res.Dropped)
 	}
 	return b.String(), nil
+}
+
+// oldestSeq is the sequence number of the oldest line that the query of a
+// tail matches.
+func (s *Server) oldestSeq(ctx context.Context, params map[string]any) (uint64, bool) {
+	q := map[string]any{}
+	for k, v := range params {
+		q[k] = v
+	}
+	q["tail"], q["limit"] = false, 1
+	delete(q, "afterSeq")
+	var res wireLogs
+	if err := s.rpc.call(ctx, "brummer/logs", q, &res); err != nil || len(res.Entries) == 0 {
+		return 0, false
+	}
+	return res.Entries[0].Seq, true
 }
 
 // problem is what get_problems answers per problem: the object `brummer

@@ -102,7 +102,7 @@ func TestLogUpdatesThrottled(t *testing.T) {
 		t.Fatalf("%d updates of the log resource in %v: over one per 200ms", n, time.Since(start))
 	}
 	text := a.mustCall("get_logs", map[string]any{"processId": id, "limit": 5})
-	if !strings.Contains(text, "line 10-200") || strings.Contains(text, "line 10-195") || !strings.Contains(text, "earlier ones may exist") {
+	if !strings.Contains(text, "line 10-200") || strings.Contains(text, "line 10-195") || !strings.Contains(text, "earlier ones exist from seq 1: call get_logs with tail: false") {
 		t.Fatalf("get_logs tail of 5:\n%s", text)
 	}
 	page := a.mustCall("get_logs", map[string]any{"processId": id, "afterSeq": 1, "limit": 3})
