@@ -272,7 +272,7 @@ func TestAttachedEditorEnds(t *testing.T) {
 	e.stop()
 	select {
 	case w := <-waited:
-		if !w.isErr || !strings.Contains(w.text, "the editor's brummer ended") || !strings.Contains(w.text, "restart this MCP server") {
+		if !w.isErr || !strings.Contains(w.text, "the editor's brummer ended") || !strings.Contains(w.text, "once the editor has the workspace open again") {
 			t.Fatalf("the agent's wait when the editor went: %v %s", w.isErr, w.text)
 		}
 	case <-time.After(deadline):
@@ -281,4 +281,26 @@ func TestAttachedEditorEnds(t *testing.T) {
 	if text, isErr := a.call("list_processes", nil); !isErr || !strings.Contains(text, "the editor's brummer ended") {
 		t.Fatalf("list_processes after the editor went: %v %s", isErr, text)
 	}
+}
+
+// When the editor comes back (a reloaded window), the agent's next call
+// reaches the new brummer, and its answer says the old processes are gone.
+func TestAttachedEditorRestarts(t *testing.T) {
+	root := fixture(t)
+	first := startEditor(t, root)
+	a := startAgent(t, root)
+	a.mustCall("run_script", map[string]any{"script": "serve"})
+	first.stop()
+	second := startEditor(t, root)
+	text := a.mustCall("list_processes", nil)
+	if !strings.Contains(text, "restarted since the last answer") || !strings.Contains(text, "no processes") {
+		t.Fatalf("list_processes after the editor came back:\n%s", text)
+	}
+	if again := a.mustCall("list_processes", nil); strings.Contains(again, "restarted") {
+		t.Fatalf("the restart was told twice:\n%s", again)
+	}
+	next := processID(t, a.mustCall("run_script", map[string]any{"script": "hello"}))
+	second.waitFor("the new editor's brummer/processesChanged with the agent's "+next, processesChanged(func(p editorProcess) bool {
+		return p.ID == next && p.Script == "hello"
+	}))
 }

@@ -77,7 +77,7 @@ func (s *Server) processLine(p wireProcess) string {
 
 func (s *Server) scriptsText(ctx context.Context) (string, error) {
 	var scripts []wireScript
-	if err := s.rpc.call(ctx, "brummer/scripts", map[string]any{}, &scripts); err != nil {
+	if err := s.call(ctx, "brummer/scripts", map[string]any{}, &scripts); err != nil {
 		return "", err
 	}
 	ps, err := s.processes(ctx)
@@ -157,7 +157,7 @@ func (s *Server) logsText(ctx context.Context, a logsArgs) (string, error) {
 		params["afterSeq"] = a.AfterSeq
 	}
 	var res wireLogs
-	if err := s.rpc.call(ctx, "brummer/logs", params, &res); err != nil {
+	if err := s.call(ctx, "brummer/logs", params, &res); err != nil {
 		return "", err
 	}
 	if len(res.Entries) == 0 {
@@ -227,7 +227,7 @@ func (s *Server) oldestSeq(ctx context.Context, params map[string]any) (uint64, 
 	q["tail"], q["limit"] = false, 1
 	delete(q, "afterSeq")
 	var res wireLogs
-	if err := s.rpc.call(ctx, "brummer/logs", q, &res); err != nil || len(res.Entries) == 0 {
+	if err := s.call(ctx, "brummer/logs", q, &res); err != nil || len(res.Entries) == 0 {
 		return 0, false
 	}
 	return res.Entries[0].Seq, true
@@ -286,7 +286,7 @@ func (s *Server) problemsText(ctx context.Context, a problemsArgs) (string, erro
 		params["processId"] = a.ProcessID
 	}
 	var items []wireProblem
-	if err := s.rpc.call(ctx, "brummer/problems", params, &items); err != nil {
+	if err := s.call(ctx, "brummer/problems", params, &items); err != nil {
 		return "", err
 	}
 	want := ""
@@ -338,7 +338,7 @@ func (s *Server) problemsText(ctx context.Context, a problemsArgs) (string, erro
 
 func (s *Server) urlsText(ctx context.Context) (string, error) {
 	var urls []wireURL
-	if err := s.rpc.call(ctx, "brummer/urls", map[string]any{}, &urls); err != nil {
+	if err := s.call(ctx, "brummer/urls", map[string]any{}, &urls); err != nil {
 		return "", err
 	}
 	if len(urls) == 0 {
@@ -369,7 +369,7 @@ func (s *Server) requestsText(ctx context.Context, a requestsArgs) (string, erro
 	}
 	limit = min(limit, maxRequests)
 	var reqs []wireRequest
-	if err := s.rpc.call(ctx, "brummer/requests", map[string]any{"limit": limit}, &reqs); err != nil {
+	if err := s.call(ctx, "brummer/requests", map[string]any{"limit": limit}, &reqs); err != nil {
 		return "", err
 	}
 	if len(reqs) == 0 {

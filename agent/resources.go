@@ -73,7 +73,7 @@ func (s *Server) subscribe(ctx context.Context, req *mcp.SubscribeRequest) error
 		if _, err := s.process(ctx, id); err != nil {
 			return err
 		}
-		if err := s.rpc.call(ctx, "brummer/subscribeLogs", map[string]any{"processId": id, "enabled": true}, nil); err != nil {
+		if err := s.call(ctx, "brummer/subscribeLogs", map[string]any{"processId": id, "enabled": true}, nil); err != nil {
 			return err
 		}
 	default:
@@ -91,7 +91,7 @@ func (s *Server) unsubscribe(ctx context.Context, req *mcp.UnsubscribeRequest) e
 	delete(s.subs, uri)
 	s.mu.Unlock()
 	if id, ok := strings.CutPrefix(uri, logsURIPrefix); ok {
-		return s.rpc.call(ctx, "brummer/subscribeLogs", map[string]any{"processId": id, "enabled": false}, nil)
+		return s.call(ctx, "brummer/subscribeLogs", map[string]any{"processId": id, "enabled": false}, nil)
 	}
 	return nil
 }

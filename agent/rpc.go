@@ -24,7 +24,8 @@ func (e *rpcError) Error() string { return e.Message }
 
 // errClosed is the answer to every call once the connection to the core is
 // gone.
-var errClosed = errors.New("the editor's brummer ended (the editor closed or reloaded the window), and its processes with it: restart this MCP server (brummer mcp) to attach to the next one, or to run standalone")
+var errClosed = errors.New("the editor's brummer ended (the editor closed or reloaded the window), and its processes with it: " +
+	"once the editor has the workspace open again, the next call reaches its brummer; or restart this MCP server (brummer mcp) to run standalone")
 
 type rpcMessage struct {
 	JSONRPC string          `json:"jsonrpc"`
@@ -169,11 +170,6 @@ func (c *rpcClient) call(ctx context.Context, method string, params, result any)
 		_ = c.write(rpcMessage{JSONRPC: "2.0", Method: "$/cancelRequest", Params: json.RawMessage(`{"id":` + strconv.FormatInt(id, 10) + `}`)})
 		return ctx.Err()
 	}
-}
-
-// command runs a brummer.* command with its one argument object.
-func (c *rpcClient) command(ctx context.Context, name string, arg, result any) error {
-	return c.call(ctx, "workspace/executeCommand", map[string]any{"command": name, "arguments": []any{arg}}, result)
 }
 
 func (c *rpcClient) forget(id int64) {

@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -33,15 +34,25 @@ type Options struct {
 	// Throttle is the least time between two updates of one subscribed
 	// resource (default 500ms).
 	Throttle time.Duration
+	// Redial, when set, connects again after the connection ended (the
+	// editor reloaded its window and its brummer came back); it fails when
+	// no brummer serves the workspace.
+	Redial func() (io.ReadWriteCloser, error)
 }
 
 // Server is one agent's MCP server over one connection to the core.
 type Server struct {
 	opts Options
-	rpc  *rpcClient
 	mcp  *mcp.Server
 	log  *slog.Logger
 	thr  *throttle
+
+	// connMu guards the connection to the core and its generation.
+	connMu sync.Mutex
+	rpc    *rpcClient
+	gen    int  // connections made before this one
+	noted  int  // the generation the last tool answer was given in
+	closed bool // by Close: no more redials
 
 	// mu guards the fields below.
 	mu      sync.Mutex
@@ -85,7 +96,78 @@ func (s *Server) MCP() *mcp.Server { return s.mcp }
 // Idempotent.
 func (s *Server) Close() {
 	s.thr.stop()
-	s.rpc.close()
+	s.connMu.Lock()
+	s.closed = true
+	c := s.rpc
+	s.connMu.Unlock()
+	c.close()
+}
+
+// call asks the core; when the connection ended, it connects again (if it
+// can) and asks the new core.
+func (s *Server) call(ctx context.Context, method string, params, result any) error {
+	c, _ := s.conn()
+	err := c.call(ctx, method, params, result)
+	if errors.Is(err, errClosed) {
+		if again := s.redial(c); again != nil {
+			return again.call(ctx, method, params, result)
+		}
+	}
+	return err
+}
+
+// command runs a brummer.* command with its one argument object.
+func (s *Server) command(ctx context.Context, name string, arg, result any) error {
+	return s.call(ctx, "workspace/executeCommand", map[string]any{"command": name, "arguments": []any{arg}}, result)
+}
+
+func (s *Server) conn() (*rpcClient, int) {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	return s.rpc, s.gen
+}
+
+// redial replaces the ended connection old, once, however many calls saw it
+// end; nil when there is no brummer to connect to.
+func (s *Server) redial(old *rpcClient) *rpcClient {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	if s.rpc != old {
+		return s.rpc
+	}
+	if s.closed || s.opts.Redial == nil {
+		return nil
+	}
+	conn, err := s.opts.Redial()
+	if err != nil {
+		s.log.Info("no brummer to connect to again", "error", err)
+		return nil
+	}
+	old.close()
+	s.rpc = newRPCClient(conn, s.onNotification)
+	s.gen++
+	s.log.Info("connected to the editor's brummer again")
+	// Log subscriptions named processes of the core that is gone.
+	s.mu.Lock()
+	for uri := range s.subs {
+		if strings.HasPrefix(uri, logsURIPrefix) {
+			delete(s.subs, uri)
+		}
+	}
+	s.mu.Unlock()
+	return s.rpc
+}
+
+// restartNoted reports, once per new connection, that the core changed
+// since the last answer.
+func (s *Server) restartNoted() bool {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	if s.gen == s.noted {
+		return false
+	}
+	s.noted = s.gen
+	return true
 }
 
 func (s *Server) instructions() string {

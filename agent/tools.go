@@ -60,48 +60,57 @@ var (
 func (s *Server) addTools() {
 	text := func(f func(context.Context) (string, error)) mcp.ToolHandlerFor[noArgs, any] {
 		return func(ctx context.Context, _ *mcp.CallToolRequest, _ noArgs) (*mcp.CallToolResult, any, error) {
-			return result(f(ctx))
+			return s.result(f(ctx))
 		}
 	}
 	mcp.AddTool(s.mcp, &mcp.Tool{Name: "list_scripts", Annotations: readOnly, Description: "List the scripts declared in the workspace's package.json files (name, directory, command, package manager) and which are running. These are the only things run_script can run."},
 		text(s.scriptsText))
 	mcp.AddTool(s.mcp, &mcp.Tool{Name: "run_script", Annotations: starts, Description: "Start a script of the workspace (as `npm run SCRIPT` would, with the package's manager). Answers its process at once; then use wait for its outcome, get_logs and get_problems for its output. Fails if that script is already running: use restart."},
 		func(ctx context.Context, _ *mcp.CallToolRequest, a scriptArgs) (*mcp.CallToolResult, any, error) {
-			return result(s.runScript(ctx, a))
+			return s.result(s.runScript(ctx, a))
 		})
 	mcp.AddTool(s.mcp, &mcp.Tool{Name: "stop", Annotations: ends, Description: "Stop a process and its whole process tree (TERM, then KILL after the grace period); answers once it is gone. Name it by id, or by script."},
 		func(ctx context.Context, _ *mcp.CallToolRequest, a targetArgs) (*mcp.CallToolResult, any, error) {
-			return result(s.stopOrRestart(ctx, "brummer.stop", a))
+			return s.result(s.stopOrRestart(ctx, "brummer.stop", a))
 		})
 	mcp.AddTool(s.mcp, &mcp.Tool{Name: "restart", Annotations: ends, Description: "Stop a process (if it runs) and start its script again; answers the new process. Name it by id, or by script."},
 		func(ctx context.Context, _ *mcp.CallToolRequest, a targetArgs) (*mcp.CallToolResult, any, error) {
-			return result(s.stopOrRestart(ctx, "brummer.restart", a))
+			return s.result(s.stopOrRestart(ctx, "brummer.restart", a))
 		})
 	mcp.AddTool(s.mcp, &mcp.Tool{Name: "list_processes", Annotations: readOnly, Description: "List the processes, newest first: id, script, directory, status (starting, running, stopping, stopped, success, failed), exit code, error and warning counts, URLs."},
 		text(s.processesText))
 	mcp.AddTool(s.mcp, &mcp.Tool{Name: "get_logs", Annotations: readOnly, Description: "Read the output of the processes (ANSI removed), oldest first. By default the newest lines; page forward with afterSeq. Filter by process, level or text."},
 		func(ctx context.Context, _ *mcp.CallToolRequest, a logsArgs) (*mcp.CallToolResult, any, error) {
-			return result(s.logsText(ctx, a))
+			return s.result(s.logsText(ctx, a))
 		})
 	mcp.AddTool(s.mcp, &mcp.Tool{Name: "get_problems", Annotations: readOnly, Description: "The problems found in the processes' output: compiler, type checker, linter, test and runtime errors, as JSON with file (relative to the workspace), 1-based line and column (in characters), end (exclusive), severity, message, source (tsc, eslint, vitest...), code (TS2322...), related locations. The same problems the editor shows."},
 		func(ctx context.Context, _ *mcp.CallToolRequest, a problemsArgs) (*mcp.CallToolResult, any, error) {
-			return result(s.problemsText(ctx, a))
+			return s.result(s.problemsText(ctx, a))
 		})
 	mcp.AddTool(s.mcp, &mcp.Tool{Name: "list_urls", Annotations: readOnly, Description: "The URLs the processes serve (dev servers), each with the loopback proxy brummer put in front of it (the proxy records requests and browser errors)."},
 		text(s.urlsText))
 	mcp.AddTool(s.mcp, &mcp.Tool{Name: "get_requests", Annotations: readOnly, Description: "The newest requests through the proxies: time, method, URL, status, duration, bytes, process."},
 		func(ctx context.Context, _ *mcp.CallToolRequest, a requestsArgs) (*mcp.CallToolResult, any, error) {
-			return result(s.requestsText(ctx, a))
+			return s.result(s.requestsText(ctx, a))
 		})
 	mcp.AddTool(s.mcp, &mcp.Tool{Name: "wait", Annotations: readOnly, Description: "Wait until a process reaches a state, then answer it: run a build or a test with run_script, then wait until exited for its outcome (status, exit code, problems, last lines) in one call, instead of polling."},
 		func(ctx context.Context, _ *mcp.CallToolRequest, a waitArgs) (*mcp.CallToolResult, any, error) {
-			return result(s.wait(ctx, a))
+			return s.result(s.wait(ctx, a))
 		})
 }
 
 // result turns a handler's text or error into a tool result; an error is a
 // tool error (the model reads it and can act on it), not a protocol error.
-func result(text string, err error) (*mcp.CallToolResult, any, error) {
+// The first answer after the editor's brummer restarted says so.
+func (s *Server) result(text string, err error) (*mcp.CallToolResult, any, error) {
+	if s.restartNoted() {
+		const note = "(the editor's brummer restarted since the last answer: the processes and ids from before are gone)\n"
+		if err != nil {
+			err = errors.New(note + err.Error())
+		} else {
+			text = note + text
+		}
+	}
 	if err != nil {
 		var re *rpcError
 		if errors.As(err, &re) {
@@ -143,7 +152,7 @@ func (s *Server) runScript(ctx context.Context, a scriptArgs) (string, error) {
 		arg["dir"] = dir
 	}
 	var p wireProcess
-	if err := s.rpc.command(ctx, "brummer.run", arg, &p); err != nil {
+	if err := s.command(ctx, "brummer.run", arg, &p); err != nil {
 		return "", err
 	}
 	return "started " + s.processLine(p) + "\n" +
@@ -152,7 +161,7 @@ func (s *Server) runScript(ctx context.Context, a scriptArgs) (string, error) {
 
 func (s *Server) processes(ctx context.Context) ([]wireProcess, error) {
 	var ps []wireProcess
-	err := s.rpc.call(ctx, "brummer/processes", map[string]any{}, &ps)
+	err := s.call(ctx, "brummer/processes", map[string]any{}, &ps)
 	return ps, err
 }
 
@@ -238,7 +247,7 @@ func (s *Server) stopOrRestart(ctx context.Context, command string, a targetArgs
 		return "", err
 	}
 	var p wireProcess
-	if err := s.rpc.command(ctx, command, map[string]any{"id": id}, &p); err != nil {
+	if err := s.command(ctx, command, map[string]any{"id": id}, &p); err != nil {
 		return "", err
 	}
 	verb := "stopped"

@@ -47,11 +47,16 @@ func (s *Server) wait(ctx context.Context, a waitArgs) (string, error) {
 	}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	_, gen := s.conn()
 	for {
 		next := s.changes() // taken before the read, so no change is missed
 		p, err := s.process(ctx, a.ProcessID)
 		if err != nil {
 			return "", err
+		}
+		if _, now := s.conn(); now != gen {
+			// The same id may name another process of the new core.
+			return "", fmt.Errorf("the editor's brummer restarted while waiting: process %s is gone with it (list_processes shows the current ones)", a.ProcessID)
 		}
 		reached := false
 		switch a.Until {

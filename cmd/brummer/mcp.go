@@ -83,6 +83,19 @@ func mcpCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if conn != nil {
 		log.Info("attached to the editor's brummer", zap.String("root", root))
 		opts.Conn, opts.Root = conn, root
+		opts.Redial = func() (io.ReadWriteCloser, error) {
+			c, r, err := lsp.FindSocket(abs)
+			switch {
+			case err != nil:
+				return nil, err
+			case c == nil:
+				return nil, errors.New("no brummer serves the workspace")
+			case r != root:
+				_ = c.Close()
+				return nil, fmt.Errorf("the nearest brummer now serves %s, not %s", r, root)
+			}
+			return c, nil
+		}
 	} else {
 		root = workspaceRoot(abs)
 		_, cfg, ok := loadWorkspaceConfig("mcp", root, stderr)
