@@ -1,9 +1,13 @@
 package proxy
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +170,79 @@ func TestTelemetryRefusesOtherPages(t *testing.T) {
 	}
 	if codes[http.StatusNoContent] < 3 || codes[http.StatusNoContent] > 6 || codes[http.StatusTooManyRequests] < 14 {
 		t.Fatalf("flood of 20 answered %v, want about 4 accepted and the rest 429", codes)
+	}
+}
+
+// TestTelemetryPlacesProblems: which reports become problems, at which
+// frame, with which severity and name. The scripts have no source map
+// (the target answers 404), so frames are found by their path.
+func TestTelemetryPlacesProblems(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := filepath.Join(dir, "src", "a.js")
+	if err := os.WriteFile(a, []byte("x\nx\nx\nx\nx\nx\nx\nx\nx\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	target := httptest.NewServer(http.NotFoundHandler())
+	defer target.Close()
+	f := newFixture(t, Config{InjectMonitor: true, Workspace: func(string) (string, []string) { return dir, []string{dir} }})
+	pu := f.open(t, target.URL)
+	frame := func(fn, path string, line, col int) string {
+		return fmt.Sprintf(`{"fn":%q,"url":%q,"line":%d,"col":%d}`, fn, path, line, col)
+	}
+	stack := strings.Join([]string{
+		frame("lib", pu+"node_modules/.vite/deps/lib.js?v=1", 10, 2),
+		frame("", pu+"@vite/client", 5, 5),
+		frame("inner", pu+"src/a.js?t=17", 3, 5),
+		frame("outer", pu+"src/a.js", 9, 1),
+		frame("cdn", "https://cdn.example.com/src/a.js", 1, 1),
+	}, ",")
+	report := `{"entries":[
+	 {"kind":"load","level":"info","message":"x"},
+	 {"kind":"error","level":"error","name":"TypeError","message":"boom","frames":[` + stack + `]},
+	 {"kind":"console","level":"error","name":"","message":"just words","frames":[` + frame("f", pu+"src/a.js", 2, 1) + `]},
+	 {"kind":"console","level":"error","name":"RangeError","message":"RangeError: logged","frames":[` + frame("f", pu+"src/a.js", 4, 1) + `]},
+	 {"kind":"console","level":"warn","message":"careful","frames":[` + frame("f", pu+"src/a.js", 5, 1) + `]},
+	 {"kind":"fetch","level":"warn","name":"HTTP 502","message":"GET /api answered 502","frames":[` + frame("f", pu+"src/a.js", 6, 3) + `]},
+	 {"kind":"error","level":"error","name":"Error","message":"elsewhere","frames":[` + frame("", "https://cdn.example.com/src/a.js", 1, 1) + `]}]}`
+	if code, body := post(t, f, pu, report); code != http.StatusNoContent {
+		t.Fatalf("telemetry: %d %s", code, body)
+	}
+	ev := f.br.waitFor(t, 5*time.Second, func(ev []BrowserEvent) bool { return len(ev) == 7 })
+	type placed struct {
+		sev, name, msg string
+		frames         []SourceFrame
+	}
+	at := func(line, col int, fn string) SourceFrame { return SourceFrame{File: a, Line: line, Column: col, Function: fn} }
+	want := []*placed{
+		nil, // the load: a new cycle
+		{"error", "TypeError", "boom", []SourceFrame{at(3, 5, "inner"), at(9, 1, "outer")}},
+		{"warning", "", "just words", []SourceFrame{at(2, 1, "f")}},
+		{"error", "RangeError", "logged", []SourceFrame{at(4, 1, "f")}},
+		nil, // console.warn is a log line only
+		{"warning", "HTTP 502", "GET /api answered 502", []SourceFrame{at(6, 3, "f")}},
+		nil, // no frame in the workspace
+	}
+	if !ev[0].NewCycle {
+		t.Errorf("the load is no new cycle: %+v", ev[0])
+	}
+	for i, w := range want {
+		p := ev[i].Problem
+		if w == nil {
+			if p != nil {
+				t.Errorf("entry %d placed: %+v", i, p)
+			}
+			continue
+		}
+		if p == nil {
+			t.Errorf("entry %d not placed: %+v", i, ev[i])
+			continue
+		}
+		got := placed{p.Severity, p.Name, p.Message, p.Frames}
+		if got.sev != w.sev || got.name != w.name || got.msg != w.msg || !slices.Equal(got.frames, w.frames) {
+			t.Errorf("entry %d:\n got %+v\nwant %+v", i, got, *w)
+		}
 	}
 }
