@@ -215,7 +215,9 @@ func TestTelemetryPlacesProblems(t *testing.T) {
 		sev, name, msg string
 		frames         []SourceFrame
 	}
-	at := func(line, col int, fn string) SourceFrame { return SourceFrame{File: a, Line: line, Column: col, Function: fn} }
+	at := func(line, col int, fn string) SourceFrame {
+		return SourceFrame{File: a, Line: line, Column: col, Function: fn}
+	}
 	want := []*placed{
 		nil, // the load: a new cycle
 		{"error", "TypeError", "boom", []SourceFrame{at(3, 5, "inner"), at(9, 1, "outer")}},
