@@ -14,7 +14,9 @@ import (
 
 // proxyConfig maps the [proxy] section.
 func proxyConfig(p config.Proxy) proxy.Config {
-	return proxy.Config{Enabled: p.Enabled, InjectMonitor: p.InjectMonitor, Bind: p.Bind}
+	return proxy.Config{Enabled: p.Enabled, InjectMonitor: p.InjectMonitor, Bind: p.Bind,
+		MaxSourceMaps: p.MaxSourceMaps, MaxSourceMapBytes: p.MaxSourceMapMB << 20,
+		TelemetryRate: float64(p.TelemetryPerSecond), TelemetryBurst: 2 * p.TelemetryPerSecond}
 }
 
 // processWorkspace tells the proxy where a process's page errors may lie.

@@ -43,6 +43,12 @@ type Proxy struct {
 	Enabled       bool   `toml:"enabled" json:"enabled"`
 	InjectMonitor bool   `toml:"inject_monitor" json:"inject_monitor"`
 	Bind          string `toml:"bind" json:"bind"`
+	// MaxSourceMaps and MaxSourceMapMB bound the source maps kept per proxy
+	// to place browser errors; TelemetryPerSecond the monitor reports a
+	// proxy takes (twice as many in a burst). 0 = the default.
+	MaxSourceMaps      int `toml:"max_source_maps" json:"max_source_maps"`
+	MaxSourceMapMB     int `toml:"max_source_map_mb" json:"max_source_map_mb"`
+	TelemetryPerSecond int `toml:"telemetry_per_second" json:"telemetry_per_second"`
 }
 
 type Notifications struct {
@@ -96,7 +102,8 @@ func Default() Config {
 		},
 		ProcessManager: ProcessManager{MaxConcurrentStarts: 10, StopGraceMS: 5000},
 		LogStore:       LogStore{MaxEntries: 10000, MaxLineBytes: 65536, MaxBytesMB: 64},
-		Proxy:          Proxy{Enabled: true, InjectMonitor: true, Bind: "127.0.0.1"},
+		Proxy: Proxy{Enabled: true, InjectMonitor: true, Bind: "127.0.0.1",
+			MaxSourceMaps: 64, MaxSourceMapMB: 64, TelemetryPerSecond: 20},
 		Notifications:  Notifications{LogQueueSize: 256, MaxDiagnosticsPerURI: 1000, QueueSize: 1024},
 		Resources:      Resources{MaxGoroutines: 10000, MemoryLimitMB: 512, SampleIntervalMS: 5000},
 		MCP:            MCP{Socket: true},

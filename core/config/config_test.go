@@ -91,6 +91,7 @@ func TestValidateRejects(t *testing.T) {
 		"eventbus.queue_sizes":                  func(c *Config) { c.EventBus.QueueSizes = []int{1, 2} },
 		"log_store.max_entries":                 func(c *Config) { c.LogStore.MaxEntries = 0 },
 		"proxy.bind":                            func(c *Config) { c.Proxy.Bind = "0.0.0.0" },
+		"proxy.telemetry_per_second":            func(c *Config) { c.Proxy.TelemetryPerSecond = -1 },
 		"package_manager":                       func(c *Config) { c.PackageManager = "pip" },
 		"problem_matchers[0]":                   func(c *Config) { c.ProblemMatcher = []ProblemMatcher{{Regexp: "x"}} },
 		"problem_matchers[0].regexp":            func(c *Config) { c.ProblemMatcher = []ProblemMatcher{{Regexp: "(", File: 1, Line: 2}} },

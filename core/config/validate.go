@@ -52,6 +52,9 @@ func (c *Config) Validate() error {
 		{"resources.max_goroutines", c.Resources.MaxGoroutines, 100, 1 << 24},
 		{"resources.memory_limit_mb", c.Resources.MemoryLimitMB, 16, 1 << 20},
 		{"resources.sample_interval_ms", c.Resources.SampleIntervalMS, 100, 3600000},
+		{"proxy.max_source_maps", c.Proxy.MaxSourceMaps, 0, 4096},
+		{"proxy.max_source_map_mb", c.Proxy.MaxSourceMapMB, 0, 4096},
+		{"proxy.telemetry_per_second", c.Proxy.TelemetryPerSecond, 0, 10000},
 	}
 	for _, p := range positive {
 		if p.v < p.lo || p.v > p.hi {
