@@ -40,7 +40,9 @@ export class Server implements vscode.Disposable {
   readonly onReady = this.readyEmitter.event;
   /** Fires when the server went away (crash, stop, restart). */
   readonly onStopped = this.stoppedEmitter.event;
-  private notifications: Array<[string, (params: any) => void]> = [];
+  // The language client keeps one handler per method (a second replaces the
+  // first): each method gets one dispatcher to every handler registered here.
+  private readonly notifications = new Map<string, Array<(params: any) => void>>();
   resolved: Resolved | undefined;
 
   constructor(
@@ -54,8 +56,25 @@ export class Server implements vscode.Disposable {
 
   /** Registers a handler for a server notification, on every client to come. */
   onNotification(method: string, handler: (params: any) => void): void {
-    this.notifications.push([method, handler]);
-    this.client?.onNotification(method, handler);
+    const handlers = this.notifications.get(method);
+    if (handlers) {
+      handlers.push(handler);
+      return;
+    }
+    this.notifications.set(method, [handler]);
+    this.client?.onNotification(method, this.dispatcher(method));
+  }
+
+  private dispatcher(method: string): (params: any) => void {
+    return (params) => {
+      for (const h of this.notifications.get(method) ?? []) {
+        try {
+          h(params);
+        } catch (err) {
+          this.output.error(`handling ${method}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    };
   }
 
   async start(): Promise<void> {
@@ -100,7 +119,7 @@ export class Server implements vscode.Disposable {
       clientOptions,
     );
     this.client = client;
-    for (const [method, handler] of this.notifications) client.onNotification(method, handler);
+    for (const method of this.notifications.keys()) client.onNotification(method, this.dispatcher(method));
     client.onDidChangeState((e) => {
       if (client !== this.client) return;
       if (e.newState === ClientState.Running) {

@@ -40,7 +40,7 @@ abstract class View implements vscode.TreeDataProvider<Node> {
 export class ProcessesView extends View {
   getChildren(node?: Node): Node[] {
     if (node) return [];
-    return this.state.processes.map((process) => ({ kind: 'process', process }));
+    return this.state.latest().map((process) => ({ kind: 'process', process }));
   }
 
   getTreeItem(node: Node): vscode.TreeItem {

@@ -77,6 +77,17 @@ export class State {
     return this.processes.find((p) => p.script === script && p.dir === dir);
   }
 
+  /** The newest process of each script, newest first: a run replaces the one before. */
+  latest(): Process[] {
+    const seen = new Set<string>();
+    return this.processes.filter((p) => {
+      const key = p.dir + '\0' + p.script;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
   process(id: string): Process | undefined {
     return this.processes.find((p) => p.id === id);
   }
@@ -85,14 +96,10 @@ export class State {
     let running = 0;
     let errors = 0;
     let warnings = 0;
+    for (const p of this.processes) if (p.status === 'running' || p.status === 'starting') running++;
     // Only the newest run of each script counts: an older run's problems
     // were replaced when the script started again.
-    const seen = new Set<string>();
-    for (const p of this.processes) {
-      if (p.status === 'running' || p.status === 'starting') running++;
-      const key = p.dir + '\0' + p.script;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    for (const p of this.latest()) {
       errors += p.errors;
       warnings += p.warnings;
     }

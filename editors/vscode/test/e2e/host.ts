@@ -50,6 +50,10 @@ export function profile(dir: string): { userData: string; extensions: string; en
         'chat.disableAIFeatures': true,
         'window.commandCenter': false,
         'json.schemaDownload.enable': false,
+        'task.problemMatchers.neverPrompt': true,
+        'task.quickOpen.skip': false,
+        // The DOM renderer: the terminal's text is then in the page.
+        'terminal.integrated.gpuAcceleration': 'off',
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
       },
       null,

@@ -122,7 +122,13 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
   });
 
   after(async () => {
-    if (page && process.exitCode) await shot('failure.png').catch(() => undefined);
+    if (page && process.exitCode) {
+      await shot('failure.png').catch(() => undefined);
+      fs.writeFileSync(path.join(shots, 'failure.html'), await page.content().catch(() => ''));
+      // VS Code's own logs (extension host, Brummer's output channel) for the diagnosis.
+      fs.cpSync(path.join(dir, 'user-data/logs'), path.join(shots, 'logs'), { recursive: true });
+      fs.writeFileSync(path.join(shots, 'code-server.log'), server?.log() ?? '');
+    }
     await browser?.close();
     await server?.stop();
     // Nothing may outlive the editor: no script, no server.
@@ -177,21 +183,22 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     const markers = page.locator('.markers-panel');
     await markers.waitFor({ timeout: T });
     await markers.locator('.monaco-list-row', { hasText: 'app.ts' }).first().waitFor({ timeout: T });
-    const want: Array<[string, string]> = [
-      ["Type 'string' is not assignable to type 'number'.", '[Ln 10, Col 7]'],
-      ["Argument of type '{ name: string; }' is not assignable to parameter of type 'User'.", '[Ln 12, Col 7]'],
-      ["Cannot find name 'missingValue'.", '[Ln 14, Col 30]'],
+    const want: Array<[string, string, string]> = [
+      ["Type 'string' is not assignable to type 'number'.", 'TS2322', '[Ln 10, Col 7]'],
+      ["Argument of type '{ name: string; }' is not assignable to parameter of type 'User'.", 'TS2345', '[Ln 12, Col 7]'],
+      ["Cannot find name 'missingValue'.", 'TS2304', '[Ln 14, Col 30]'],
     ];
-    for (const [message, at] of want) {
-      const r = markers.locator('.monaco-list-row', { hasText: message }).first();
+    for (const [message, code, at] of want) {
+      // Brummer's problems name tsc; VS Code's own TypeScript says "ts".
+      const r = markers.locator('.monaco-list-row').filter({ hasText: message }).filter({ hasText: 'tsc' }).first();
       await r.waitFor({ timeout: T });
       const text = (await r.innerText()).replace(/\s+/g, ' ');
       assert.ok(text.includes(at), `problem "${message}" is not at ${at}: ${text}`);
-      assert.ok(text.includes('tsc'), `problem "${message}" does not name tsc: ${text}`);
+      assert.match(text, new RegExp(`\\btsc\\W*${code}\\b`), `problem "${message}" does not name tsc and ${code}: ${text}`);
     }
     await shot('problems.png');
     // The problem leads to the file.
-    await markers.locator('.monaco-list-row', { hasText: "Cannot find name 'missingValue'." }).first().click();
+    await markers.locator('.monaco-list-row').filter({ hasText: "Cannot find name 'missingValue'." }).filter({ hasText: 'tsc' }).first().click();
     await page.locator('.tab.active', { hasText: 'app.ts' }).waitFor({ timeout: T });
   });
 
@@ -209,5 +216,47 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     });
     await page.locator('.statusbar-item [aria-label="Brummer: 0 running, 3 errors, 0 warnings"], .statusbar-item[aria-label="Brummer: 0 running, 3 errors, 0 warnings"]').first().waitFor({ timeout: T });
     await shot('stopped.png');
+  });
+
+  it('runs a script from the Scripts view and follows its log in an output channel', async () => {
+    const script = row(pane('Scripts'), 'chatty');
+    await script.hover();
+    await script.locator('.actions .action-label[aria-label*="Run Script"]').click();
+    const proc = row(pane('Processes'), 'chatty');
+    await proc.locator('.label-description', { hasText: /^running/ }).waitFor({ timeout: T });
+    await proc.click();
+    const output = page.locator('.panel .output-view, .panel [id="workbench.panel.output"]').first();
+    await output.waitFor({ timeout: T });
+    // The channel opens with the newest lines: the last one is on screen.
+    await output.locator('.view-line', { hasText: /\[info\]\s+line\s+500$/ }).waitFor({ timeout: T });
+    await shot('log.png');
+    // Stop All from the view's title bar.
+    await pane('Processes').locator('.pane-header').hover();
+    await pane('Processes').locator('.pane-header .action-label[aria-label*="Stop All"]').click();
+    await proc.locator('.label-description', { hasText: /^stopped/ }).waitFor({ timeout: T });
+    await page.locator('.statusbar-item [aria-label^="Brummer: 0 running"], .statusbar-item[aria-label^="Brummer: 0 running"]').first().waitFor({ timeout: T });
+  });
+
+  it('runs a script as a brummer task, in the server, its output in the terminal', async () => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: T });
+    await input.fill('>Tasks: Run Task');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Tasks: Run Task' }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*brummer/ }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'typecheck' }).first().click();
+    // The task is a process of the server: the view shows its new run.
+    const proc = row(pane('Processes'), 'typecheck');
+    const terminal = page.locator('.terminal-wrapper .xterm-rows, .terminal-wrapper .xterm-accessibility-tree').first();
+    await terminal.waitFor({ timeout: T });
+    await page.waitForFunction(
+      () => /typecheck failed \(exit 2\)/.test(document.querySelector('.terminal-wrapper .xterm-rows')?.textContent ?? ''),
+      undefined,
+      { timeout: T },
+    );
+    const text = (await terminal.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /error TS2322: Type 'string' is not assignable to type 'number'\./);
+    await proc.locator('.label-description', { hasText: 'failed (exit 2) · 3 errors' }).waitFor({ timeout: T });
+    await shot('task.png');
   });
 });

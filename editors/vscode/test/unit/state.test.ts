@@ -102,6 +102,20 @@ describe('state over the real server', () => {
     ]);
   });
 
+  it('shows the newest run of a script only, and counts its problems once', async () => {
+    const first = state.processOf('typecheck', root)!;
+    const again = await s.api.run('typecheck');
+    assert.notEqual(again.id, first.id);
+    await waitFor('the second typecheck to fail with 3 errors', () => {
+      const p = state.process(again.id);
+      return p?.status === 'failed' && p.errors === 3;
+    }, [changed]);
+    const rows = state.latest().filter((p) => p.script === 'typecheck');
+    assert.deepEqual(rows.map((p) => p.id), [again.id]);
+    assert.ok(state.process(first.id), 'the first run is gone from the server');
+    assert.deepEqual(state.totals(), { running: 0, errors: 3, warnings: 0 });
+  });
+
   it('keeps a newer snapshot over the answer of an older request', async () => {
     const seen = state.processes;
     const pending = state.refresh(s.api);
