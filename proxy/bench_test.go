@@ -22,9 +22,9 @@ import (
 // machine slows them alike; each figure is the median of its rounds.
 const (
 	loadConns  = 64
-	loadTime   = 400 * time.Millisecond
+	loadTime   = 250 * time.Millisecond
 	loadWarm   = 100 * time.Millisecond
-	loadRounds = 11
+	loadRounds = 21
 )
 
 type loadResult struct {

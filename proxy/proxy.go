@@ -209,6 +209,9 @@ func New(cfg Config, pub eventbus.Publisher, onBrowser func(BrowserEvent), log *
 	// them all for the next load instead of dialing again.
 	t.MaxIdleConns = 1024
 	t.MaxIdleConnsPerHost = 256
+	// Codings pass through as the browser asked for them: the transport
+	// must not add gzip of its own and decode it again.
+	t.DisableCompression = true
 	return &Proxy{
 		cfg:       cfg,
 		pub:       pub,
