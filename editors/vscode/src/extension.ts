@@ -11,10 +11,13 @@ import { Server } from './server';
 import { registerTasks } from './tasks';
 import { Node, ProcessesView, ScriptsView, UrlsView } from './views';
 
+let running: Server | undefined;
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Brummer', { log: true });
   const state = new State();
   const server = new Server(context, output);
+  running = server;
   const logs = new LogChannels(server, state);
   context.subscriptions.push(output, server, logs);
 
@@ -170,6 +173,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await server.start();
 }
 
-export function deactivate(): void {
-  // The server stops with the subscriptions (shutdown stops its processes).
+export function deactivate(): Promise<void> | undefined {
+  // Waited for by VS Code: the server's shutdown stops every process it started.
+  const server = running;
+  running = undefined;
+  return server?.stop();
 }

@@ -113,7 +113,7 @@ export class Server implements vscode.Disposable {
       'Brummer',
       {
         command: path,
-        args: ['lsp', ...cfg.get<string[]>('server.args', [])],
+        args: serverArgs(cfg.get<string[]>('server.args', [])),
         options: { cwd: folder?.uri.fsPath },
       },
       clientOptions,
@@ -200,6 +200,13 @@ export class Server implements vscode.Disposable {
     this.readyEmitter.dispose();
     this.stoppedEmitter.dispose();
   }
+}
+
+// The server logs to stderr, which the client shows at error level: only
+// warnings and errors, unless the user asks for more.
+function serverArgs(user: string[]): string[] {
+  const quiet = user.some((a) => a === '--log-level' || a.startsWith('--log-level=')) ? [] : ['--log-level', 'warn'];
+  return ['lsp', ...quiet, ...user];
 }
 
 function rpcOf(client: LanguageClient): Rpc {

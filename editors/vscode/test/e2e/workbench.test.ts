@@ -259,4 +259,61 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     await proc.locator('.label-description', { hasText: 'failed (exit 2) · 3 errors' }).waitFor({ timeout: T });
     await shot('task.png');
   });
+
+  // Runs a palette command by its title.
+  async function palette(title: string): Promise<void> {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: T });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
+  }
+  const brummerLsp = () => processesIn(ws).filter((p) => /\/bin\/brummer lsp\b/.test(cmdline(p)));
+
+  it('restarts a crashed server and shows its fresh state', async () => {
+    const [old] = brummerLsp();
+    assert.ok(old, 'no brummer lsp running');
+    process.kill(old, 'SIGKILL');
+    const [fresh] = await until('a new brummer lsp', () => {
+      const p = brummerLsp().filter((p) => p !== old);
+      return p.length ? p : undefined;
+    });
+    console.log(`server ${old} killed, restarted as ${fresh}`);
+    await pane('Processes').locator('.welcome-view-content, .pane-body', { hasText: 'Nothing has run yet.' }).first().waitFor({ timeout: T });
+    await page.locator('.statusbar-item [aria-label="Brummer: 0 running, 0 errors, 0 warnings"], .statusbar-item[aria-label="Brummer: 0 running, 0 errors, 0 warnings"]').first().waitFor({ timeout: T });
+
+    // The new server runs scripts: one from the palette's quick pick.
+    await palette('Brummer: Run Script…');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*serve\b/ }).first().click();
+    await row(pane('Processes'), 'serve').locator('.label-description', { hasText: /^running/ }).waitFor({ timeout: T });
+    const serve = await until('serve.js in /proc', () => {
+      const p = processesIn(ws).filter((p) => cmdline(p).includes('serve.js'));
+      return p.length ? p : undefined;
+    });
+
+    // Restart Server: the old server's shutdown stops what it ran.
+    await palette('Brummer: Restart Server');
+    await until('serve gone with the old server', () => !serve.some(alive) && !alive(fresh));
+    await until('a third brummer lsp', () => brummerLsp().filter((p) => p !== fresh).length > 0);
+    await pane('Processes').locator('.welcome-view-content, .pane-body', { hasText: 'Nothing has run yet.' }).first().waitFor({ timeout: T });
+  });
+
+  it('says which binary it could not start, with a way to the setting', async () => {
+    // A remote window (code-server is one) reads machine-scoped settings from
+    // the workspace or the machine, not the browser's user settings.
+    const settings = path.join(ws, '.vscode/settings.json');
+    const missing = path.join(dir, 'no-such-dir/brummer');
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, JSON.stringify({ 'brummer.server.path': missing }));
+    const toast = page.locator('.notification-toast', { hasText: `brummer.server.path is "${missing}", which is not an executable file` });
+    await toast.waitFor({ timeout: T });
+    await toast.getByRole('button', { name: 'Open Setting' }).waitFor({ timeout: T });
+    await until('no brummer lsp', () => brummerLsp().length === 0);
+    await pane('Processes').locator('.welcome-view-content, .pane-body', { hasText: "Brummer's server is not running." }).first().waitFor({ timeout: T });
+    await shot('missing-binary.png');
+    // Clearing the setting brings the bundled server back.
+    fs.rmSync(path.dirname(settings), { recursive: true });
+    await until('the bundled brummer lsp again', () => brummerLsp().length > 0);
+    await pane('Processes').locator('.welcome-view-content, .pane-body', { hasText: 'Nothing has run yet.' }).first().waitFor({ timeout: T });
+  });
 });

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { Brummer, Rpc } from '../../src/core/protocol';
 import { State } from '../../src/core/state';
 import { groupScripts, processItem, scriptItem, statusBar, urlItem } from '../../src/core/tree';
 import { alive, fixture, processesIn, Session, start, waitFor, workspace, writeJSON } from './harness';
@@ -115,20 +116,31 @@ describe('state over the real server', () => {
     assert.ok(state.process(first.id), 'the first run is gone from the server');
     assert.deepEqual(state.totals(), { running: 0, errors: 3, warnings: 0 });
   });
+});
 
-  it('keeps a newer snapshot over the answer of an older request', async () => {
-    const seen = state.processes;
-    const pending = state.refresh(s.api);
-    // A notification that lands while the requests are out wins.
-    state.attach({
+describe('state ordering', () => {
+  // The interleaving "notification lands while the first-state requests are
+  // out" cannot be produced on demand with the real server: this connection
+  // answers when the test says so.
+  it('keeps a snapshot that arrived while the requests were out over their answers', async () => {
+    const answers: Array<() => void> = [];
+    let notify: (params: unknown) => void = () => {};
+    const rpc: Rpc = {
+      sendRequest: <R>(method: string) =>
+        new Promise<R>((resolve) => answers.push(() => resolve((method === 'brummer/scripts' ? [] : [{ id: 'old' }]) as R))),
       onNotification: (method, handler) => {
-        if (method === 'brummer/processesChanged') handler({ processes: [] });
+        if (method === 'brummer/processesChanged') notify = handler;
         return { dispose() {} };
       },
-    });
+    };
+    const state = new State();
+    state.attach(rpc);
+    const pending = state.refresh(new Brummer(rpc));
+    notify({ processes: [{ id: 'new' }] });
+    for (const a of answers) a();
     await pending;
-    assert.deepEqual(state.processes, []);
-    state.processes = seen;
+    assert.deepEqual(state.processes.map((p) => p.id), ['new']);
+    assert.deepEqual(state.urls.map((u: { processId?: string; id?: string }) => u.id), ['old'], 'urls had no newer snapshot');
   });
 });
 
