@@ -39,6 +39,7 @@ const (
 	gateTabField                           // a tab after the first byte (brakeman's tabs report)
 	gateDashCaps                           // " - ERROR: " or " - WARNING: " (puppet-lint)
 	gateEndHeavy                           // last byte 0x81, of "━" (biome's header rule)
+	gatePHP                                // php's "Warning: ", "Fatal error: ", ... first
 	gateOneToken                           // one token (indented by 2 at most) with a '.' or '/' (a file named alone)
 
 	gateCheap = gateEndDot | gateEndClose | gateEndColon | gateCount | gateEndHeavy
@@ -149,7 +150,7 @@ func gateCountEnd(line string) bool {
 // the vectorized byte search.
 func gateScan(s string, need gateFeature) gateFeature {
 	var f gateFeature
-	colonDigit, diag := gateColons(s, need&(gateColonDigit|gateStrictLoc) != 0, need&(gateDiag|gateDiagCaps|gateCommaCol|gateTscCode|gateParenLoc|gateDashCaps))
+	colonDigit, diag := gateColons(s, need&(gateColonDigit|gateStrictLoc) != 0, need&(gateDiag|gateDiagCaps|gateCommaCol|gateTscCode|gateParenLoc|gateDashCaps|gatePHP))
 	f |= diag
 	if colonDigit {
 		f |= gateColonDigit
@@ -165,11 +166,8 @@ func gateScan(s string, need gateFeature) gateFeature {
 	if need&gateErrWord != 0 && hasErrorWord(s) {
 		f |= gateErrWord
 	}
-	if need&gateOneToken != 0 && isOneToken(s) {
-		f |= gateOneToken
-	}
-	if need&gateLooseLoc != 0 && hasLooseLoc(s) {
-		f |= gateLooseLoc
+	if need&(gateOneToken|gateLooseLoc) != 0 {
+		f |= firstToken(s, need)
 	}
 	if need&gateTabField != 0 && len(s) > 1 && s[0] != '\t' && s[0] != ' ' && strings.IndexByte(s[1:], '\t') >= 0 {
 		f |= gateTabField
@@ -177,36 +175,37 @@ func gateScan(s string, need gateFeature) gateFeature {
 	return f
 }
 
-// isOneToken reports whether s is one token with a '.' or '/', indented
-// by two spaces at most: a linter's line that names the file whose
-// problems follow.
-func isOneToken(s string) bool {
-	i := 0
-	for i < len(s) && i < 3 && s[i] == ' ' {
-		i++
-	}
-	if i > 2 || i == len(s) {
-		return false
-	}
-	t := s[i:]
-	return strings.IndexByte(t, ' ') < 0 && strings.IndexByte(t, '\t') < 0 && strings.ContainsAny(t, "./")
-}
-
-// hasLooseLoc reports whether the line's first token (after indentation
-// and a '[') is "path:digit..." where the path has a '.' or a '/' (a file,
-// not a time): the linters that print "path:line msg", "[path:l:c] msg"
-// or a file's header "path:l:c" read such lines.
-func hasLooseLoc(s string) bool {
+// firstToken looks at the line's first token (after blanks) for what
+// the linters want of it: gateOneToken, the token alone (indented by two
+// spaces at most) with a '.' or '/', a file named before its problems;
+// gateLooseLoc, the token (maybe after a '[') is "path:digit..." or
+// "path[digit" with a '.' or '/' in the path (a file, not a time).
+func firstToken(s string, need gateFeature) gateFeature {
 	i := 0
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
 		i++
 	}
-	if i < len(s) && s[i] == '[' {
-		i++
-	}
 	tok := s[i:]
-	if j := strings.IndexByte(tok, ' '); j >= 0 {
-		tok = tok[:j]
+	end := strings.IndexByte(tok, ' ')
+	var f gateFeature
+	if end < 0 {
+		if need&gateOneToken != 0 && i <= 2 && tok != "" && strings.IndexByte(tok, '\t') < 0 && strings.ContainsAny(tok, "./") {
+			f |= gateOneToken
+		}
+	} else {
+		tok = tok[:end]
+	}
+	if need&gateLooseLoc != 0 && hasLooseLoc(tok) {
+		f |= gateLooseLoc
+	}
+	return f
+}
+
+// hasLooseLoc reports whether tok, a first token, is "path:digit..." or
+// "path[digit..." (maybe after a '['), the path with a '.' or '/'.
+func hasLooseLoc(tok string) bool {
+	if tok != "" && tok[0] == '[' {
+		tok = tok[1:]
 	}
 	// tslint's "path[3, 9]: msg".
 	if j := strings.IndexByte(tok, '['); j > 0 && j+1 < len(tok) && tok[j+1] >= '0' && tok[j+1] <= '9' && strings.ContainsAny(tok[:j], "./") {
@@ -214,7 +213,7 @@ func hasLooseLoc(s string) bool {
 	}
 	c := strings.IndexByte(tok, ':')
 	for c >= 0 && c+1 < len(tok) && (tok[c+1] < '0' || tok[c+1] > '9') {
-		// "file:///x.kt:1" and "C:\\x" have a ':' before the location's.
+		// "file:///x.kt:1" has a ':' before the location's.
 		k := strings.IndexByte(tok[c+1:], ':')
 		if k < 0 {
 			return false
@@ -254,6 +253,11 @@ func gateColons(s string, wantDigit bool, wantDiag gateFeature) (digit bool, dia
 			}
 			if wantDiag&gateDashCaps != 0 && (strings.HasSuffix(s[:i], " - ERROR") || strings.HasSuffix(s[:i], " - WARNING")) {
 				diag |= gateDashCaps
+			}
+			if wantDiag&gatePHP != 0 && i <= 32 {
+				if _, _, ok := phpKind(strings.TrimPrefix(s, "PHP ")); ok {
+					diag |= gatePHP
+				}
 			}
 			switch rest := s[i+2:]; {
 			case strings.HasPrefix(rest, "ERROR: ") || strings.HasPrefix(rest, "WARNING: "):

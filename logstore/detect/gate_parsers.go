@@ -109,12 +109,12 @@ func (p *tapParser) gateBusy() bool {
 // The one-line linters (parse_lint.go): tslint's "ERROR: "/"WARNING: ",
 // "[warn]", "[error]", "[ERROR]", "[WARNING]" of prettier, maven and
 // checkstyle, black's and scalastyle's "error ..."/"would reformat",
-// kotlinc's "e: "/"w: ", php's "PHP ...", "Parse error: ", "Fatal error: ",
-// "Warning: ", "Notice: ", "Deprecated: ", svelte-check's timestamps; the
+// kotlinc's "e: "/"w: ", php's "PHP ...", and its "Parse error: ",
+// "Warning: ", ... (gatePHP), svelte-check's timestamps; the
 // path-first rows by their location, puppet-lint's " - ERROR: ", brakeman's
 // tabs.
-var gateLintLine = gateFirst("EW0123456789ewPFNDRCS", false).afterBracket("weEW").
-	with(gateStrictLoc | gateLooseLoc | gateTabField | gateDashCaps)
+var gateLintLine = gateFirst("EW0123456789ewP", false).afterBracket("weEW").
+	with(gateStrictLoc | gateLooseLoc | gateTabField | gateDashCaps | gatePHP)
 
 // Grouped linters (parse_lint_group.go): a file alone on a line (maybe
 // with its place), pydocstyle's and shellcheck's headers end with ':'.

@@ -355,20 +355,16 @@ func lintKotlin(line string, env *Env, p *Problem) bool {
 // display), and "... in PATH:12" of an uncaught exception.
 func lintPHP(line string, env *Env, p *Problem) bool {
 	rest := strings.TrimPrefix(line, "PHP ")
-	kind, msg, ok := strings.Cut(rest, ": ")
+	kind, msg, ok := phpKind(rest)
 	if !ok {
 		return false
 	}
-	var sev Severity
+	sev := Error
 	switch kind {
-	case "Parse error", "Fatal error", "Recoverable fatal error", "Catchable fatal error":
-		sev = Error
 	case "Warning":
 		sev = Warning
 	case "Notice", "Deprecated", "Strict Standards":
 		sev = Info
-	default:
-		return false
 	}
 	msg = strings.TrimSpace(msg)
 	if i := strings.LastIndex(msg, " on line "); i > 0 {
@@ -391,6 +387,20 @@ func lintPHP(line string, env *Env, p *Problem) bool {
 	}
 	abs, ok := env.ResolveExisting(loc.path)
 	return ok && lintProblem(p, abs, loc.line, 0, sev, msg[:j], "php", "")
+}
+
+// phpKinds are the levels php prints before an error's message.
+var phpKinds = [...]string{"Parse error", "Fatal error", "Warning", "Notice", "Deprecated",
+	"Recoverable fatal error", "Catchable fatal error", "Strict Standards"}
+
+// phpKind splits "Parse error:  msg" into the level and the message.
+func phpKind(s string) (kind, msg string, ok bool) {
+	for _, k := range phpKinds {
+		if len(s) > len(k)+2 && s[len(k)] == ':' && s[len(k)+1] == ' ' && strings.HasPrefix(s, k) {
+			return k, s[len(k)+2:], true
+		}
+	}
+	return "", "", false
 }
 
 // lintSvelteMachine reads svelte-check's machine output:
@@ -434,6 +444,14 @@ func lintPathFirst(line string, env *Env, p *Problem) bool {
 	if line[0] == ' ' || line[0] == '\t' {
 		return false
 	}
+	// Every shape starts with a path: its first token has a '.' or '/'.
+	tok := line
+	if i := strings.IndexAny(line, " \t"); i >= 0 {
+		tok = line[:i]
+	}
+	if !strings.ContainsAny(tok, "./") {
+		return false
+	}
 	if i := strings.IndexByte(line, '\t'); i > 0 {
 		return lintBrakeman(line, env, p)
 	}
@@ -453,11 +471,10 @@ func lintPathFirst(line string, env *Env, p *Problem) bool {
 	}
 	// "path:12 msg": the first token ends in ":digits". A line that ends
 	// with ':' announces more (pydocstyle's place, read in groups).
-	sp := strings.IndexByte(line, ' ')
-	if sp < 3 || line[len(line)-1] == ':' {
+	sp := len(tok)
+	if sp < 3 || sp == len(line) || line[sp] != ' ' || line[len(line)-1] == ':' {
 		return false
 	}
-	tok := line[:sp]
 	c := strings.IndexByte(tok, ':')
 	if c < 1 || c == len(tok)-1 || !allDigits(tok[c+1:]) || !strings.ContainsAny(tok[:c], "./") {
 		return false
