@@ -1,8 +1,12 @@
 // Package detect turns tool output into problems: one Parser per tool
 // (tsc, eslint, vitest, jest, node and node --test's TAP and spec
 // reporters, vite (with rolldown/oxc's boxed diagnostics)/esbuild/rollup/
-// webpack, go, rustc, python, gcc/clang and their linkers (ld, lld)), a
-// generic path:line:col fallback, and user matchers.
+// webpack, go, rustc, python, gcc/clang and their linkers (ld, lld)), the
+// linters (parse_lint*.go: one-line shapes, rows grouped under a file,
+// biome's and oxlint's drawings, the JVM compilers' caret blocks), a
+// generic path:line:col fallback, and user matchers. A path without a
+// column ("path:12 msg") is taken only when it is a file of the workspace.
+// testdata/clean holds successful runs that must raise nothing.
 // A Detector runs the parsers over one process's lines in order. Most lines
 // are no tool's output, so it classifies each line once (gate.go) and skips
 // the built-in parsers that are idle and cannot want it; skipping never
