@@ -32,8 +32,8 @@ func BenchmarkMixedLogFalsePositives(b *testing.B) {
 	data := mixedLog(root, n)
 	carried := map[string]bool{
 		filepath.Join(root, "src/components/List.tsx"): true,
-		filepath.Join(root, "src/util/format.ts"):       true,
-		filepath.Join(root, "src/routes/users.js"):      true,
+		filepath.Join(root, "src/util/format.ts"):      true,
+		filepath.Join(root, "src/routes/users.js"):     true,
 	}
 	var fp, found int
 	for b.Loop() {
