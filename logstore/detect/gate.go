@@ -36,7 +36,7 @@ const (
 	gateCount                              // a count (a digit 1-9) first and " error(s)" or " warning(s)" last
 	gateParenLoc                           // "(line:col): " (rollup's "src/a.js (4:10): msg")
 	gateLooseLoc                           // the first token (maybe after '[') is "path:line..." with a '.' or '/' in the path
-	gateTabField                           // a tab after the first byte (brakeman's tabs report)
+	gateTabField                           // a tab in the first token, after a path (brakeman's tabs report)
 	gateDashCaps                           // " - ERROR: " or " - WARNING: " (puppet-lint)
 	gateEndHeavy                           // last byte 0x81, of "━" (biome's header rule)
 	gatePHP                                // php's "Warning: ", "Fatal error: ", ... first
@@ -166,11 +166,8 @@ func gateScan(s string, need gateFeature) gateFeature {
 	if need&gateErrWord != 0 && hasErrorWord(s) {
 		f |= gateErrWord
 	}
-	if need&(gateOneToken|gateLooseLoc) != 0 {
+	if need&(gateOneToken|gateLooseLoc|gateTabField) != 0 {
 		f |= firstToken(s, need)
-	}
-	if need&gateTabField != 0 && len(s) > 1 && s[0] != '\t' && s[0] != ' ' && strings.IndexByte(s[1:], '\t') >= 0 {
-		f |= gateTabField
 	}
 	return f
 }
@@ -179,7 +176,9 @@ func gateScan(s string, need gateFeature) gateFeature {
 // the linters want of it: gateOneToken, the token alone (indented by two
 // spaces at most) with a '.' or '/', a file named before its problems;
 // gateLooseLoc, the token (maybe after a '[') is "path:digit..." or
-// "path[digit" with a '.' or '/' in the path (a file, not a time).
+// "path[digit" with a '.' or '/' in the path (a file, not a time), or
+// svelte-check's "<ms> ERROR \"path\"..."; gateTabField, the token has a
+// tab after a path (brakeman).
 func firstToken(s string, need gateFeature) gateFeature {
 	i := 0
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
@@ -193,7 +192,16 @@ func firstToken(s string, need gateFeature) gateFeature {
 			f |= gateOneToken
 		}
 	} else {
+		if need&gateLooseLoc != 0 && end >= 10 && allDigits(tok[:end]) &&
+			(strings.HasPrefix(tok[end:], " ERROR \"") || strings.HasPrefix(tok[end:], " WARNING \"")) {
+			// svelte-check's machine output: a time in ms, the level.
+			return gateLooseLoc
+		}
 		tok = tok[:end]
+	}
+	if t := strings.IndexByte(tok, '\t'); t > 0 && i == 0 && need&gateTabField != 0 && strings.ContainsAny(tok[:t], "./") {
+		// brakeman's tabs: a path, then its line.
+		f |= gateTabField
 	}
 	if need&gateLooseLoc != 0 && hasLooseLoc(tok) {
 		f |= gateLooseLoc

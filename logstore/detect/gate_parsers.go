@@ -109,11 +109,11 @@ func (p *tapParser) gateBusy() bool {
 // The one-line linters (parse_lint.go): tslint's "ERROR: "/"WARNING: ",
 // "[warn]", "[error]", "[ERROR]", "[WARNING]" of prettier, maven and
 // checkstyle, black's and scalastyle's "error ..."/"would reformat",
-// kotlinc's "e: "/"w: ", php's "PHP ...", and its "Parse error: ",
-// "Warning: ", ... (gatePHP), svelte-check's timestamps; the
-// path-first rows by their location, puppet-lint's " - ERROR: ", brakeman's
-// tabs.
-var gateLintLine = gateFirst("EW0123456789ewP", false).afterBracket("weEW").
+// kotlinc's "e: "/"w: ", php's "PHP Parse error: ", "Warning: ", ...
+// (gatePHP); svelte-check's machine rows and the path-first rows by their
+// first token (gateLooseLoc, gateStrictLoc, gateTabField), puppet-lint's
+// " - ERROR: ".
+var gateLintLine = gateFirst("EWew", false).afterBracket("weEW").
 	with(gateStrictLoc | gateLooseLoc | gateTabField | gateDashCaps | gatePHP)
 
 // Grouped linters (parse_lint_group.go): a file alone on a line (maybe
