@@ -51,3 +51,26 @@ func TestJvmPendingAmended(t *testing.T) {
 		t.Fatalf("the block's end: %+v", got)
 	}
 }
+
+// oxlint on a terminal draws with Unicode (testdata/oxlint has its ASCII
+// form, recorded through a pipe).
+func TestOxlintUnicodeFrame(t *testing.T) {
+	natRun(t, []natCase{
+		{name: "warning and error", files: []string{"src/util.js"},
+			lines: []string{
+				"",
+				"  ⚠ eslint(no-debugger): `debugger` statement is not allowed",
+				"   ╭─[src/util.js:3:20]",
+				" 2 │ export function g(a) {",
+				" 3 │   if (a == null) { debugger; }",
+				"   ·                    ─────────",
+				"   ╰────",
+				"  × eslint(no-undef): 'x' is not defined.",
+				"   ╭─[src/util.js:4:3]",
+				"   ╰────",
+				"Found 1 warning and 1 error.",
+			},
+			want: "src/util.js:3:20 warning oxlint [eslint(no-debugger)] `debugger` statement is not allowed\n" +
+				"src/util.js:4:3 error oxlint [eslint(no-undef)] 'x' is not defined.\n"},
+	})
+}
