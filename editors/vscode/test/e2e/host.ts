@@ -47,7 +47,7 @@ export function profile(dir: string): { userData: string; extensions: string; en
         'extensions.autoCheckUpdates': false,
         'update.mode': 'none',
         'editor.codeLens': true,
-        'chat.disableAIFeatures': true,
+
         'window.commandCenter': false,
         'json.schemaDownload.enable': false,
         'task.problemMatchers.neverPrompt': true,

@@ -68,6 +68,18 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     console.log(`screenshot: ${file}`);
     return file;
   };
+  // A failing step leaves its own screenshot and page, taken at the failure.
+  const check = (name: string, fn: () => Promise<void>) =>
+    it(name, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        const base = `failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}`;
+        await shot(`${base}.png`).catch(() => undefined);
+        fs.writeFileSync(path.join(shots, `${base}.html`), await page.content().catch(() => ''));
+        throw err;
+      }
+    });
   const pane = (title: string): Locator =>
     page.locator('.pane').filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) });
   const row = (p: Locator, label: string): Locator =>
@@ -138,7 +150,7 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     assert.deepEqual(left, [], 'processes left after code-server stopped');
   });
 
-  it('shows the Brummer view container with Processes, URLs and Scripts', async () => {
+  check('shows the Brummer view container with Processes, URLs and Scripts', async () => {
     const icon = page.locator('.activitybar [aria-label^="Brummer"]').first();
     await icon.waitFor({ timeout: 60_000 });
     await icon.click();
@@ -150,7 +162,7 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     assert.equal(await status().getAttribute('aria-label'), 'Brummer: 0 running, 0 errors, 0 warnings');
   });
 
-  it('opens package.json from the Scripts view and runs serve from its Run lens', async () => {
+  check('opens package.json from the Scripts view and runs serve from its Run lens', async () => {
     await row(pane('Scripts'), 'serve').click();
     await page.locator('.tab.active', { hasText: 'package.json' }).waitFor({ timeout: T });
     await (await lensAbove('serve', '▶ Run')).click();
@@ -171,7 +183,7 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     await shot('brummer-view.png');
   });
 
-  it('puts the recorded tsc errors of typecheck in Problems at their file and line', async () => {
+  check('puts the recorded tsc errors of typecheck in Problems at their file and line', async () => {
     await page.locator('.tab', { hasText: 'package.json' }).click();
     await (await lensAbove('typecheck', '▶ Run')).click();
     await row(pane('Processes'), 'typecheck')
@@ -202,7 +214,7 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     await page.locator('.tab.active', { hasText: 'app.ts' }).waitFor({ timeout: T });
   });
 
-  it('stops serve from its row, and nothing of it is left', async () => {
+  check('stops serve from its row, and nothing of it is left', async () => {
     const serve = row(pane('Processes'), 'serve');
     await serve.hover();
     await serve.locator('.actions .action-label[aria-label*="Stop"]').click();
@@ -218,7 +230,7 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     await shot('stopped.png');
   });
 
-  it('runs a script from the Scripts view and follows its log in an output channel', async () => {
+  check('runs a script from the Scripts view and follows its log in an output channel', async () => {
     const script = row(pane('Scripts'), 'chatty');
     await script.hover();
     await script.locator('.actions .action-label[aria-label*="Run Script"]').click();
@@ -237,7 +249,7 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     await page.locator('.statusbar-item [aria-label^="Brummer: 0 running"], .statusbar-item[aria-label^="Brummer: 0 running"]').first().waitFor({ timeout: T });
   });
 
-  it('runs a script as a brummer task, in the server, its output in the terminal', async () => {
+  check('runs a script as a brummer task, in the server, its output in the terminal', async () => {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: T });
@@ -270,7 +282,7 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
   }
   const brummerLsp = () => processesIn(ws).filter((p) => /\/bin\/brummer lsp\b/.test(cmdline(p)));
 
-  it('restarts a crashed server and shows its fresh state', async () => {
+  check('restarts a crashed server and shows its fresh state', async () => {
     const [old] = brummerLsp();
     assert.ok(old, 'no brummer lsp running');
     process.kill(old, 'SIGKILL');
@@ -298,7 +310,7 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     await pane('Processes').locator('.welcome-view-content, .pane-body', { hasText: 'Nothing has run yet.' }).first().waitFor({ timeout: T });
   });
 
-  it('says which binary it could not start, with a way to the setting', async () => {
+  check('says which binary it could not start, with a way to the setting', async () => {
     // A remote window (code-server is one) reads machine-scoped settings from
     // the workspace or the machine, not the browser's user settings.
     const settings = path.join(ws, '.vscode/settings.json');
@@ -315,5 +327,18 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     fs.rmSync(path.dirname(settings), { recursive: true });
     await until('the bundled brummer lsp again', () => brummerLsp().length > 0);
     await pane('Processes').locator('.welcome-view-content, .pane-body', { hasText: 'Nothing has run yet.' }).first().waitFor({ timeout: T });
+  });
+
+  check('offers brummer mcp to the agents, and VS Code starts it on the workspace', async () => {
+    await palette('MCP: List Servers');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Brummer' }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Start Server' }).first().click();
+    const mcp = await until('brummer mcp --dir <workspace> in /proc', () => {
+      for (const name of fs.readdirSync('/proc')) {
+        if (/^\d+$/.test(name) && cmdline(Number(name)).endsWith(`/bin/brummer mcp --dir ${ws}`)) return Number(name);
+      }
+      return undefined;
+    });
+    console.log(`VS Code started ${cmdline(mcp)} (${mcp})`);
   });
 });
