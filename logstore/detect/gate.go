@@ -180,55 +180,59 @@ func gateScan(s string, need gateFeature) gateFeature {
 // svelte-check's "<ms> ERROR \"path\"..."; gateTabField, the token has a
 // tab after a path (brakeman).
 func firstToken(s string, need gateFeature) gateFeature {
+	// One pass over the token: most lines' first word is short and has
+	// no '.' or '/' ("GET", "[api]", "12:01:33", "info").
 	i := 0
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
 		i++
 	}
-	tok := s[i:]
-	end := strings.IndexByte(tok, ' ')
+	indent := i
+	if i < len(s) && s[i] == '[' {
+		i++
+	}
+	start := i
+	path, loc, tab, digits := false, false, false, true
+	for ; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ':
+			goto end
+		case '.', '/':
+			path = true
+		case ':', '[':
+			// "path:12", tslint's "path[3, 9]".
+			if path && i > start && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+				loc = true
+			}
+		case '\t':
+			// brakeman's tabs: a path, then its line.
+			if path && indent == 0 {
+				tab = true
+			}
+		}
+		if c := s[i]; c < '0' || c > '9' {
+			digits = false
+		}
+	}
+end:
 	var f gateFeature
-	if end < 0 {
-		if need&gateOneToken != 0 && i <= 2 && tok != "" && strings.IndexByte(tok, '\t') < 0 && strings.ContainsAny(tok, "./") {
-			f |= gateOneToken
-		}
-	} else {
-		if need&gateLooseLoc != 0 && end >= 10 && allDigits(tok[:end]) &&
-			(strings.HasPrefix(tok[end:], " ERROR \"") || strings.HasPrefix(tok[end:], " WARNING \"")) {
-			// svelte-check's machine output: a time in ms, the level.
-			return gateLooseLoc
-		}
-		tok = tok[:end]
-	}
-	if t := strings.IndexByte(tok, '\t'); t > 0 && i == 0 && need&gateTabField != 0 && strings.ContainsAny(tok[:t], "./") {
-		// brakeman's tabs: a path, then its line.
-		f |= gateTabField
-	}
-	if need&gateLooseLoc != 0 && hasLooseLoc(tok) {
+	if loc {
 		f |= gateLooseLoc
 	}
-	return f
-}
-
-// hasLooseLoc reports whether tok, a first token, is "path:digit..." or
-// "path[digit..." (maybe after a '['), the path with a '.' or '/'.
-func hasLooseLoc(tok string) bool {
-	if tok != "" && tok[0] == '[' {
-		tok = tok[1:]
+	if tab {
+		f |= gateTabField
 	}
-	// tslint's "path[3, 9]: msg".
-	if j := strings.IndexByte(tok, '['); j > 0 && j+1 < len(tok) && tok[j+1] >= '0' && tok[j+1] <= '9' && strings.ContainsAny(tok[:j], "./") {
-		return true
-	}
-	c := strings.IndexByte(tok, ':')
-	for c >= 0 && c+1 < len(tok) && (tok[c+1] < '0' || tok[c+1] > '9') {
-		// "file:///x.kt:1" has a ':' before the location's.
-		k := strings.IndexByte(tok[c+1:], ':')
-		if k < 0 {
-			return false
+	switch {
+	case i == len(s):
+		if indent <= 2 && i > indent && path && strings.IndexByte(s[indent:], '\t') < 0 {
+			f |= gateOneToken
 		}
-		c += 1 + k
+	case digits && i-start >= 10 && start == indent:
+		// svelte-check's machine output: a time in ms, the level.
+		if r := s[i:]; strings.HasPrefix(r, " ERROR \"") || strings.HasPrefix(r, " WARNING \"") {
+			f |= gateLooseLoc
+		}
 	}
-	return c > 0 && c+1 < len(tok) && strings.ContainsAny(tok[:c], "./")
+	return f & need
 }
 
 // gateColons looks at the ':'s of s, once for all its questions: is one
