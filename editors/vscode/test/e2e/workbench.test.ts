@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { Browser, chromium, ElementHandle, Locator, Page } from 'playwright-core';
 import { alive, fixture, processesIn, workspace } from '../unit/harness';
 import { checkHost, CodeServer, installExtension, startCodeServer } from './host';
 
@@ -86,24 +86,51 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     p.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
   const status = () => page.locator('.statusbar-item [aria-label^="Brummer:"], .statusbar-item[aria-label^="Brummer:"]').first();
 
-  // The code lens above the line of a script's key in the open package.json.
-  async function lensAbove(script: string, title: string): Promise<Locator> {
-    const editor = page.locator('.editor-instance .monaco-editor').first();
-    const line = editor.locator('.view-line', { hasText: `"${script}":` });
-    await line.waitFor({ timeout: T });
-    const lenses = editor.locator('.codelens-decoration a', { hasText: title });
-    await lenses.first().waitFor({ timeout: T });
-    const lineTop = (await line.boundingBox())!.y;
-    let best: { i: number; gap: number } | undefined;
-    const n = await lenses.count();
-    for (let i = 0; i < n; i++) {
-      const b = await lenses.nth(i).boundingBox();
-      if (!b) continue;
-      const gap = lineTop - (b.y + b.height);
-      if (gap >= -2 && (!best || gap < best.gap)) best = { i, gap };
+  // The code lens with title right above the line of a script's key in the
+  // open package.json, found in one look at the DOM (lenses are re-rendered
+  // whenever the server refreshes them).
+  async function lensAbove(script: string, title: string): Promise<ElementHandle<Element>> {
+    const found = await page.waitForFunction(
+      ([script, title]) => {
+        const editor = document.querySelector('.editor-instance .monaco-editor');
+        const line = [...(editor?.querySelectorAll('.view-line') ?? [])].find((l) =>
+          (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(`"${script}":`),
+        );
+        if (!editor || !line) return null;
+        const box = line.getBoundingClientRect();
+        let best: Element | null = null;
+        let gap = Infinity;
+        for (const a of editor.querySelectorAll('.codelens-decoration a')) {
+          if (!(a.textContent ?? '').includes(title)) continue;
+          const g = box.top - a.getBoundingClientRect().bottom;
+          if (g >= -2 && g < gap) [best, gap] = [a, g];
+        }
+        // Directly above: not a lens of an earlier line.
+        return best && gap < box.height ? best : null;
+      },
+      [script, title] as const,
+      { timeout: T },
+    );
+    return found.asElement() as ElementHandle<Element>;
+  }
+
+  // Clicking a script in the Scripts view opens its package.json.
+  async function openManifest(): Promise<void> {
+    await row(pane('Scripts'), 'serve').click();
+    await page.locator('.tab.active', { hasText: 'package.json' }).waitFor({ timeout: T });
+  }
+
+  // Clicks a lens; a lens re-rendered between finding and clicking is looked up again.
+  async function clickLens(script: string, title: string): Promise<void> {
+    const end = Date.now() + T;
+    for (;;) {
+      try {
+        await (await lensAbove(script, title)).click({ timeout: 5000 });
+        return;
+      } catch (err) {
+        if (Date.now() > end) throw err;
+      }
     }
-    assert.ok(best, `no "${title}" lens above "${script}"`);
-    return lenses.nth(best.i);
   }
 
   before(async () => {
@@ -163,9 +190,8 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
   });
 
   check('opens package.json from the Scripts view and runs serve from its Run lens', async () => {
-    await row(pane('Scripts'), 'serve').click();
-    await page.locator('.tab.active', { hasText: 'package.json' }).waitFor({ timeout: T });
-    await (await lensAbove('serve', '▶ Run')).click();
+    await openManifest();
+    await clickLens('serve', '▶ Run');
 
     const serve = row(pane('Processes'), 'serve');
     await serve.locator('.label-description', { hasText: /^running/ }).waitFor({ timeout: T });
@@ -184,8 +210,8 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
   });
 
   check('puts the recorded tsc errors of typecheck in Problems at their file and line', async () => {
-    await page.locator('.tab', { hasText: 'package.json' }).click();
-    await (await lensAbove('typecheck', '▶ Run')).click();
+    await openManifest();
+    await clickLens('typecheck', '▶ Run');
     await row(pane('Processes'), 'typecheck')
       .locator('.label-description', { hasText: 'failed (exit 2) · 3 errors' })
       .waitFor({ timeout: T });
@@ -219,6 +245,8 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     await serve.hover();
     await serve.locator('.actions .action-label[aria-label*="Stop"]').click();
     await serve.locator('.label-description', { hasText: /^stopped/ }).waitFor({ timeout: T });
+    await openManifest();
+    await lensAbove('serve', '▶ Run');
     // Gone: serve's processes, and every process the server started.
     const server = processesIn(ws).find((p) => /\/bin\/brummer lsp\b/.test(cmdline(p)));
     assert.ok(server, 'the bundled brummer lsp is not running in the workspace');
