@@ -187,6 +187,11 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     }
     await status().waitFor({ timeout: T });
     assert.equal(await status().getAttribute('aria-label'), 'Brummer: 0 running, 0 errors, 0 warnings');
+    // The status bar item brings the view back from another one.
+    await page.locator('.activitybar [aria-label^="Explorer"]').first().click();
+    await pane('Processes').waitFor({ state: 'hidden', timeout: T });
+    await status().click();
+    await pane('Processes').waitFor({ timeout: T });
   });
 
   check('opens package.json from the Scripts view and runs serve from its Run lens', async () => {
