@@ -212,6 +212,13 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     await url.waitFor({ timeout: T });
     await pane('URLs').locator('.label-description', { hasText: /^proxy http:\/\/127\.0\.0\.1:\d+\// }).waitFor({ timeout: T });
     await shot('brummer-view.png');
+    // Clicking the URL opens it in the browser: a new tab with the dev server's page.
+    const opened = page.context().waitForEvent('page', { timeout: T });
+    await url.click();
+    const tab = await opened;
+    await tab.locator('h1', { hasText: 'fixture' }).waitFor({ timeout: T });
+    console.log(`the URL row opened ${tab.url()}`);
+    await tab.close();
   });
 
   check('puts the recorded tsc errors of typecheck in Problems at their file and line', async () => {
