@@ -54,6 +54,19 @@ function descendants(pid: number): number[] {
   return out;
 }
 
+function findFile(root: string, name: string): string | undefined {
+  for (const e of fs.readdirSync(root, { withFileTypes: true })) {
+    const p = path.join(root, e.name);
+    if (e.isDirectory()) {
+      const f = findFile(p, name);
+      if (f) return f;
+    } else if (e.name === name) {
+      return p;
+    }
+  }
+  return undefined;
+}
+
 describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
   let dir: string;
   let ws: string;
@@ -287,6 +300,28 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     await pane('Processes').locator('.pane-header .action-label[aria-label*="Stop All"]').click();
     await proc.locator('.label-description', { hasText: /^stopped/ }).waitFor({ timeout: T });
     await page.locator('.statusbar-item [aria-label^="Brummer: 0 running"], .statusbar-item[aria-label^="Brummer: 0 running"]').first().waitFor({ timeout: T });
+  });
+
+  check('caps a 100k-line burst in its log channel, and says what it left out', async () => {
+    const script = row(pane('Scripts'), 'flood');
+    await script.hover();
+    await script.locator('.actions .action-label[aria-label*="Run Script"]').click();
+    const proc = row(pane('Processes'), 'flood');
+    await proc.locator('.label-description', { hasText: /^running/ }).waitFor({ timeout: T });
+    await proc.click();
+    const output = page.locator('.panel .output-view').first();
+    await output.locator('.view-line', { hasText: /\[info\]\s+line\s+100000$/ }).waitFor({ timeout: 60_000 });
+    // The channel's own file (VS Code writes each log channel to one).
+    const file = await until('the channel file of flood', () => findFile(path.join(dir, 'user-data/logs'), 'Brummer flood.log'));
+    const text = fs.readFileSync(file, 'utf8');
+    const lines = text.split('\n').filter((l) => /\[info\] line \d+$/.test(l)).length;
+    assert.ok(lines < 100_000, `all ${lines} lines reached the channel`);
+    assert.match(text, /\[warning\] \[brummer\] \d+ lines not shown/);
+    console.log(`flood: ${lines} of 100000 lines in the channel`);
+    await shot('flood.png');
+    await pane('Processes').locator('.pane-header').hover();
+    await pane('Processes').locator('.pane-header .action-label[aria-label*="Stop All"]').click();
+    await proc.locator('.label-description', { hasText: /^stopped/ }).waitFor({ timeout: T });
   });
 
   check('runs a script as a brummer task, in the server, its output in the terminal', async () => {
