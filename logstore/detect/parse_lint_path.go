@@ -64,6 +64,11 @@ func lintPathFirst(line string, env *Env, p *Problem) bool {
 	if name, m, ok := strings.Cut(msg, ": "); ok && lintIsRuleName(name) {
 		code, msg = name, m
 	}
+	// Without a rule, only fasterer's verdicts: a log line such as
+	// "app.py:42 started" (a logger's file:line) is no problem.
+	if code == "" && (source != "fasterer" || !strings.Contains(msg, " slower ") && !strings.Contains(msg, " faster ")) {
+		return false
+	}
 	return lintProblem(p, abs, ln, 0, sev, msg, source, code)
 }
 

@@ -23,6 +23,8 @@ func TestLintPathMustBeAWorkspaceFile(t *testing.T) {
 				"[2026-11-23 20:45:30] waiting for changes...",
 				"1796588209795 START \"/ws\"",
 			}},
+		{name: "a logger's file:line", files: []string{"app.py", "lib/job.rb", "main.go"},
+			lines: []string{"app.py:42 started server on :8000", "lib/job.rb:7 enqueued 3 jobs", "main.go:12 listening"}},
 		{name: "svelte machine and a time first", files: []string{"src/A.svelte"},
 			lines: []string{`1796588209795 WARNING "src/A.svelte" 4:2 "A11y: <img> element should have an alt attribute"`},
 			want:  "src/A.svelte:4:2 warning svelte-check A11y: <img> element should have an alt attribute\n"},
