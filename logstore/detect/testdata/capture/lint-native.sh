@@ -192,8 +192,8 @@ javac -d "$root/out" java/src/main/java/demo/App.java 2>&1 | save javac errors "
 mvnc() { mvn -B -o -Dmaven.repo.local=/usr/share/maven-repo "$@" org.apache.maven.plugins:maven-compiler-plugin:3.10.1:compile 2>&1 |
 	grep -v -e '^\[WARNING\] The POM for' -e '^\[WARNING\] Failed to retrieve plugin descriptor'; }
 (cd java && mvnc) | save maven compile "$(v mvn -v | sed 's/\x1b\[[0-9;]*m//g')" || true
-(cd java && gradle --offline -q compileJava) 2>&1 | save gradle java "$(gradle --version 2>&1 | grep '^Gradle')" || true
+(cd java && gradle --offline --no-daemon -q compileJava) 2>&1 | save gradle java "$(gradle --version 2>&1 | grep '^Gradle')" || true
 # Without -q: its errors on stderr (a pipe of both streams would put
 # them behind stdout's ":compileJava" progress, on one line).
-(cd java && gradle --offline compileJava 2>&1 >/dev/null) | save gradle java-stderr "$(gradle --version 2>&1 | grep '^Gradle')" || true
+(cd java && gradle --offline --no-daemon compileJava 2>&1 >/dev/null) | save gradle java-stderr "$(gradle --version 2>&1 | grep '^Gradle')" || true
 (cd java && rm -rf build .gradle)
