@@ -159,6 +159,13 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, opts Options) int {
 	if err := s.shutdown(context.Background()); err != nil {
 		log.Warn("shutdown", zap.Error(err))
 	}
+	s.closeConn(st)
+	return code
+}
+
+// closeConn ends the connection after shutdown and waits for the server's
+// goroutines.
+func (s *Server) closeConn(st *stream) {
 	// The stream first: it releases a write blocked on a client that stopped
 	// reading, which Conn.Close would otherwise wait for.
 	_ = st.Close()
@@ -172,12 +179,11 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, opts Options) int {
 	case <-time.After(closeTimeout):
 		// A read blocked on an input that cannot be interrupted (a blocking
 		// stdin): the process is about to exit, so do not wait for it.
-		log.Warn("the connection did not close; leaving its reader behind", zap.Duration("after", closeTimeout))
+		s.log.Warn("the connection did not close; leaving its reader behind", zap.Duration("after", closeTimeout))
 	}
 	s.out.close()
 	s.bgStop()
 	s.bg.Wait()
-	return code
 }
 
 func limitsOf(c config.Config) outboxLimits {

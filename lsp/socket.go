@@ -231,20 +231,7 @@ func ServeConn(ctx context.Context, rwc io.ReadWriteCloser, app App, log *zap.Lo
 	if err := s.shutdown(context.Background()); err != nil {
 		log.Warn("ending a socket session", zap.Error(err))
 	}
-	_ = st.Close()
-	closed := make(chan struct{})
-	go func() {
-		_ = s.conn.Close()
-		close(closed)
-	}()
-	select {
-	case <-closed:
-	case <-time.After(closeTimeout):
-		log.Warn("a socket connection did not close; leaving its reader behind")
-	}
-	s.out.close()
-	s.bgStop()
-	s.bg.Wait()
+	s.closeConn(st)
 }
 
 // socketMethods answers what the socket does not speak: the editor's
