@@ -29,7 +29,7 @@ type proc struct {
 	lastAppend time.Time           // monotonic time of the last batch
 	dirty      bool                // lines fed since the last flush
 	urlBuf     []string
-	batch      []Entry // reused by append (guarded by mu)
+	levels     []detect.Level // reused by append (guarded by mu)
 
 	// Lines stored and not yet announced (LinesAppended), and when the
 	// last announcement went out: see linesEvery.
@@ -66,11 +66,12 @@ func (p *proc) append(stream Stream, lines []Line) {
 	events := evs[:0]
 
 	p.mu.Lock()
-	// The batch is built in a reused buffer: the ring copies it.
-	if cap(p.batch) < len(lines) {
-		p.batch = make([]Entry, len(lines))
+	// Only the levels are gathered in a reused buffer (no pointers, so no
+	// write barriers): the ring takes the rest from lines.
+	if cap(p.levels) < len(lines) {
+		p.levels = make([]detect.Level, len(lines))
 	}
-	entries := p.batch[:len(lines)]
+	levels := p.levels[:len(lines)]
 	now := time.Now()
 	changed, cycle := false, false
 	urls := p.urlBuf[:0]
@@ -97,11 +98,7 @@ func (p *proc) append(stream Stream, lines []Line) {
 		if lvl != detect.LevelError && mayLevel {
 			lvl = max(lvl, wordLevelExact(text))
 		}
-		t := lines[i].Time
-		if t.IsZero() {
-			t = now
-		}
-		entries[i] = Entry{Time: t.UnixNano(), ProcessID: p.id, Stream: stream, Text: text, Level: lvl}
+		levels[i] = lvl
 		if mayURL {
 			urls = findURLs(urls, text)
 		}
@@ -111,7 +108,7 @@ func (p *proc) append(stream Stream, lines []Line) {
 	if p.setPendingLocked(p.det.Pending()) {
 		changed = true
 	}
-	p.s.insert(entries)
+	from, to := p.s.insert(p.id, stream, lines, levels, now.UnixNano())
 
 	if cycle {
 		events = append(events, p.event(TopicCycleStarted, eventbus.Medium, CycleStarted{ProcessID: p.id}))
@@ -127,17 +124,15 @@ func (p *proc) append(stream Stream, lines []Line) {
 	clear(urls)
 	p.urlBuf = urls[:0]
 	if p.linesN == 0 {
-		p.linesFrom = entries[0].Seq
+		p.linesFrom = from
 	}
-	p.linesTo = entries[len(entries)-1].Seq
-	p.linesN += len(entries)
+	p.linesTo = to
+	p.linesN += len(lines)
 	if len(events) > 0 || now.Sub(p.linesAt) >= linesEvery || p.s.closed.Load() {
 		events = append(events, p.linesEventLocked(now))
 	} else {
 		p.armLinesLocked(now)
 	}
-	// Drop the buffer's strings: they are the ring's now.
-	clear(entries)
 	p.armLocked()
 	p.queueLocked(events)
 	p.mu.Unlock()

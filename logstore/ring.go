@@ -112,20 +112,17 @@ func (r *ring) detach(p *ringProc) {
 	r.free = append(r.free, p.idx)
 }
 
-// pushBatch copies a batch of one process's entries into the ring,
-// assigning their Seq (in entries too), and evicts the oldest entries that
-// no longer fit.
-func (r *ring) pushBatch(entries []Entry) {
-	if len(entries) == 0 {
-		return
-	}
-	id := entries[0].ProcessID
+// pushBatch copies a batch of one process's lines of one stream into the
+// ring, with their levels (levels[i] of lines[i]) and their times (now for a
+// line without one), evicts the oldest entries that no longer fit, and
+// returns the Seq of the first and the last line (lines is not empty).
+func (r *ring) pushBatch(id string, stream Stream, lines []Line, levels []detect.Level, now int64) (first, last uint64) {
 	p := r.byProc[id]
 	if p == nil {
 		p = &ringProc{id: id}
 	}
-	for i := range entries {
-		e := &entries[i]
+	first = r.first + uint64(r.n)
+	for i := range lines {
 		if r.n == r.max {
 			r.evictOldest()
 		}
@@ -137,22 +134,30 @@ func (r *ring) pushBatch(entries []Entry) {
 			r.attach(p)
 		}
 		r.lastSeq = r.first + uint64(r.n)
-		e.Seq = r.lastSeq
 		j := r.start + r.n
 		if j >= len(r.buf) {
 			j -= len(r.buf)
 		}
+		t := now
+		if tm := &lines[i].Time; !tm.IsZero() {
+			t = tm.UnixNano()
+		}
+		// Field by field: a slot written whole goes through the bulk
+		// write barrier while the collector runs, several times the cost
+		// of the one pointer's.
 		s := &r.buf[j]
-		*s = slot{text: e.Text, time: e.Time, proc: p.idx, stream: e.Stream, level: e.Level}
+		s.text = lines[i].Text
+		s.time, s.proc, s.stream, s.level, s.dead = t, p.idx, stream, levels[i], false
 		r.n++
 		r.live++
 		r.bytes += s.size()
-		p.q.push(e.Seq)
+		p.q.push(r.lastSeq)
 		// Keep at least the newest entry even when it alone exceeds maxBytes.
 		for r.bytes > r.maxBytes && r.n > 1 {
 			r.evictOldest()
 		}
 	}
+	return first, r.lastSeq
 }
 
 func (r *ring) grow() {
@@ -184,7 +189,7 @@ func (r *ring) evictOldest() {
 			r.detach(p)
 		}
 	}
-	*s = slot{}
+	s.text, s.dead = "", false
 	r.start++
 	if r.start == len(r.buf) {
 		r.start = 0

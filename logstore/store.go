@@ -264,12 +264,13 @@ func (s *Store) Close() {
 	}
 }
 
-// insert stores a detected batch under the write lock; Seq of each entry
-// is set here.
-func (s *Store) insert(entries []Entry) {
+// insert stores a detected batch of one process's stream under the write
+// lock (see ring.pushBatch) and returns the Seq of its first and last line.
+func (s *Store) insert(id string, stream Stream, lines []Line, levels []detect.Level, now int64) (first, last uint64) {
 	s.mu.Lock()
-	s.ring.pushBatch(entries)
+	first, last = s.ring.pushBatch(id, stream, lines, levels, now)
 	s.mu.Unlock()
+	return first, last
 }
 
 // Range returns copies of the stored entries of a process with sequence

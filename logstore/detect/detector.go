@@ -105,7 +105,11 @@ func (d *Detector) feed(line string) {
 			claimed = true
 		}
 	}
-	d.env.AltDirs = saved
+	if dir != "" {
+		// Only then: a pointer store on every line costs its write
+		// barrier check.
+		d.env.AltDirs = saved
+	}
 }
 
 // goTestJSONOutput returns the text of a go test -json (test2json) event

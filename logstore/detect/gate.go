@@ -193,27 +193,30 @@ func firstToken(s string, need gateFeature) gateFeature {
 	start := i
 	path, loc, tab, digits := false, false, false, true
 	for ; i < len(s); i++ {
-		switch c := s[i]; c {
-		case ' ':
-			goto end
-		case '.', '/':
+		// Most bytes of a token are letters, of no class: one look-up.
+		k := tokenClass[s[i]]
+		if k == tokenDigit {
+			continue
+		}
+		if k == tokenSpace {
+			break
+		}
+		digits = false
+		switch k {
+		case tokenPath:
 			path = true
-		case ':', '[':
+		case tokenLoc:
 			// "path:12", tslint's "path[3, 9]".
 			if path && i > start && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
 				loc = true
 			}
-		case '\t':
+		case tokenTab:
 			// brakeman's tabs: a path, then its line.
 			if path && indent == 0 {
 				tab = true
 			}
 		}
-		if c := s[i]; c < '0' || c > '9' {
-			digits = false
-		}
 	}
-end:
 	var f gateFeature
 	if loc {
 		f |= gateLooseLoc
@@ -233,6 +236,22 @@ end:
 		}
 	}
 	return f & need
+}
+
+// The classes of bytes firstToken tells apart.
+const (
+	tokenOther uint8 = iota
+	tokenDigit
+	tokenSpace
+	tokenPath
+	tokenLoc
+	tokenTab
+)
+
+var tokenClass = [256]uint8{
+	'0': tokenDigit, '1': tokenDigit, '2': tokenDigit, '3': tokenDigit, '4': tokenDigit,
+	'5': tokenDigit, '6': tokenDigit, '7': tokenDigit, '8': tokenDigit, '9': tokenDigit,
+	' ': tokenSpace, '.': tokenPath, '/': tokenPath, ':': tokenLoc, '[': tokenLoc, '\t': tokenTab,
 }
 
 // gateColons looks at the ':'s of s, once for all its questions: is one
@@ -339,7 +358,11 @@ type gateTable struct {
 	// k*8+j for the bits j of b: what the unchosen parsers want looked
 	// for, in a lookup per 8 parsers.
 	needOf [gateMaxParsers / 8][256]gateFeature
-	rest   []Parser // parsers past gateMaxParsers, fed every line
+	// need is the union of needOf for the parsers needFor (the last ones
+	// left unchosen).
+	needFor uint64
+	need    gateFeature
+	rest    []Parser // parsers past gateMaxParsers, fed every line
 }
 
 func (t *gateTable) init(parsers []Parser) {
@@ -405,12 +428,15 @@ func (t *gateTable) want(line string) uint64 {
 	}
 	m |= t.feat(l.feat)
 	if c := t.costly &^ m; c != 0 && len(line) > 1 {
-		// Look only for what the parsers not yet chosen could want.
-		var need gateFeature
-		for k := 0; c != 0; k, c = k+1, c>>8 {
-			need |= t.needOf[k][c&0xff]
+		// Look only for what the parsers not yet chosen could want. The
+		// same parsers are left out line after line: the union is kept.
+		if c != t.needFor {
+			t.needFor, t.need = c, 0
+			for k := 0; c != 0; k, c = k+1, c>>8 {
+				t.need |= t.needOf[k][c&0xff]
+			}
 		}
-		m |= t.feat(gateScan(line, need))
+		m |= t.feat(gateScan(line, t.need))
 	}
 	return m
 }
