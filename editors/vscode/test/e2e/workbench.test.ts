@@ -2,6 +2,7 @@
 // opened in headless Debian Chromium on the fixture workspace. Every check
 // reads the workbench's DOM (and /proc for the processes); every wait is on
 // a condition with a deadline. Screenshots go to build/e2e/.
+import { execFileSync } from 'node:child_process';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -303,6 +304,9 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
   });
 
   check('caps a 100k-line burst in its log channel, and says what it left out', async () => {
+    // The burst waits on the FIFO until the channel follows the process.
+    const gate = path.join(ws, 'flood-gate');
+    execFileSync('mkfifo', [gate]);
     const script = row(pane('Scripts'), 'flood');
     await script.hover();
     await script.locator('.actions .action-label[aria-label*="Run Script"]').click();
@@ -310,6 +314,8 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     await proc.locator('.label-description', { hasText: /^running/ }).waitFor({ timeout: T });
     await proc.click();
     const output = page.locator('.panel .output-view').first();
+    await output.locator('.view-line', { hasText: /\[info\]\s+flood\s+ready$/ }).waitFor({ timeout: T });
+    await fs.promises.writeFile(gate, 'go\n');
     await output.locator('.view-line', { hasText: /\[info\]\s+line\s+100000$/ }).waitFor({ timeout: 60_000 });
     // The channel's own file (VS Code writes each log channel to one).
     const file = await until('the channel file of flood', () => findFile(path.join(dir, 'user-data/logs'), 'Brummer flood.log'));

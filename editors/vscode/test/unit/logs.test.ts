@@ -125,11 +125,16 @@ describe('log follower over the real server', () => {
   });
 
   it('survives a 100k-line burst in few bounded writes, in order', async () => {
+    // The burst waits on the FIFO until the follower is open: it must arrive
+    // while the log is followed, not be read afterwards as a tail.
+    execFileSync('mkfifo', [path.join(root, 'flood-gate')]);
     const p = await s.api.run('flood');
     const rec = new Recorder();
     const f = new LogFollower(s.api, p.id, rec, { tailLines: 1000, maxPending: 2000, maxRefill: 2000, flushMs: 50 });
     route = (b) => f.handle(b);
     await f.open();
+    await waitFor('flood ready in the view', () => rec.lines.includes('flood ready'), [rec.onChange]);
+    await fs.promises.writeFile(path.join(root, 'flood-gate'), 'go\n');
     await waitFor('line 100000 in the view', () => rec.lines.at(-1) === 'line 100000', [rec.onChange], 60_000);
     await f.settled();
     assert.ok(Math.max(...rec.batches) <= 2000, `a write of ${Math.max(...rec.batches)} lines`);
@@ -139,5 +144,6 @@ describe('log follower over the real server', () => {
     for (let i = 1; i < nums.length; i++) assert.ok(nums[i] > nums[i - 1], `line ${nums[i]} after ${nums[i - 1]}`);
     await f.dispose();
     await s.api.stop(p.id);
+    fs.rmSync(path.join(root, 'flood-gate'));
   });
 });
