@@ -307,9 +307,13 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     // The burst waits on the FIFO until the channel follows the process.
     const gate = path.join(ws, 'flood-gate');
     execFileSync('mkfifo', [gate]);
-    const script = row(pane('Scripts'), 'flood');
-    await script.hover();
-    await script.locator('.actions .action-label[aria-label*="Run Script"]').click();
+    // Brummer: Run Script… from the palette: the quick pick of every script.
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: T });
+    await input.fill('>Brummer: Run Script');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Brummer: Run Script' }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'node flood.js' }).first().click();
     const proc = row(pane('Processes'), 'flood');
     await proc.locator('.label-description', { hasText: /^running/ }).waitFor({ timeout: T });
     await proc.click();
