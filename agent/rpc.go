@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -104,6 +105,10 @@ func (c *rpcClient) read() {
 	}
 	c.mu.Lock()
 	c.err = errClosed
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, net.ErrClosed) {
+		// Not the core going away: say what broke the connection.
+		c.err = fmt.Errorf("%w (the connection failed: %v)", errClosed, err)
+	}
 	for id, ch := range c.pending {
 		close(ch)
 		delete(c.pending, id)

@@ -24,12 +24,11 @@ func init() {
 const pytestMaxLines = 20 // E lines kept per failure
 
 type pytestParser struct {
-	open  bool
-	test  string
-	locs  []Related // the block's frames in the workspace, outermost first
-	exc   string    // the exception type of the innermost long-style frame
-	emsg  []string
-	shown bool // a frame line was read after the last E lines
+	open bool
+	test string
+	locs []Related // the block's frames in the workspace, outermost first
+	exc  string    // the exception type of the innermost long-style frame
+	emsg []string
 }
 
 func (*pytestParser) Name() string { return "pytest" }
