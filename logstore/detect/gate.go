@@ -54,7 +54,30 @@ type gateInterest struct {
 	// process runners tag their lines ("[vite]", "[0]", "[api]"), and a
 	// parser that wants "[nodemon]" or "[!]" need not see all of those.
 	bracket [4]uint64
-	any     gateFeature
+	// pairs narrow a first byte to the bytes that may follow it ("PASS"
+	// and "POST" both start with 'P').
+	pairs []gatePair
+	any   gateFeature
+}
+
+// gatePair is an interest in lines whose first non-blank byte is first and
+// whose next byte is one of next.
+type gatePair struct {
+	first byte
+	next  [4]uint64
+}
+
+// then narrows the interest in lines starting with c (after blanks) to
+// those where one of next follows it.
+func (g gateInterest) then(c byte, next string) gateInterest {
+	g.first[c>>6] &^= 1 << (c & 63)
+	p := gatePair{first: c}
+	for i := 0; i < len(next); i++ {
+		n := next[i]
+		p.next[n>>6] |= 1 << (n & 63)
+	}
+	g.pairs = append(g.pairs[:len(g.pairs):len(g.pairs)], p)
+	return g
 }
 
 // gateFirst builds an interest in lines whose first non-blank byte is one
@@ -191,6 +214,20 @@ func firstToken(s string, need gateFeature) gateFeature {
 		i++
 	}
 	start := i
+	// Each feature wants a '.' or a '/' in the token but svelte-check's
+	// time, all digits: a first pass finds whether it has either, with
+	// one branch a byte.
+	var seen uint8
+	for j := i; j < len(s); j++ {
+		k := tokenBits[s[j]]
+		if k == tokenSpaceBit {
+			break
+		}
+		seen |= k
+	}
+	if seen&tokenPathBit == 0 && (seen != 0 || need&gateLooseLoc == 0) {
+		return 0
+	}
 	path, loc, tab, digits := false, false, false, true
 	for ; i < len(s); i++ {
 		// Most bytes of a token are letters, of no class: one look-up.
@@ -253,6 +290,28 @@ var tokenClass = [256]uint8{
 	'5': tokenDigit, '6': tokenDigit, '7': tokenDigit, '8': tokenDigit, '9': tokenDigit,
 	' ': tokenSpace, '.': tokenPath, '/': tokenPath, ':': tokenLoc, '[': tokenLoc, '\t': tokenTab,
 }
+
+// tokenBits sorts bytes for firstToken's first pass: a '.' or '/', a
+// space, or not a digit.
+var tokenBits = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == ' ':
+			t[c] = tokenSpaceBit
+		case c == '.' || c == '/':
+			t[c] = tokenPathBit | tokenNonDigitBit
+		case c < '0' || c > '9':
+			t[c] = tokenNonDigitBit
+		}
+	}
+	return t
+}()
+
+const (
+	tokenNonDigitBit uint8 = 1 << iota
+	tokenPathBit
+	tokenSpaceBit
+)
 
 // gateColons looks at the ':'s of s, once for all its questions: is one
 // followed by a digit, and (of wantDiag) is one followed by a space and a
@@ -350,10 +409,13 @@ type gateTable struct {
 	gated   []gatedParser // nil for an ungated parser
 	byFirst [256]uint64   // parsers interested in a first non-blank byte
 	byBrack [256]uint64   // parsers interested in a byte after a leading '['
-	byFeat  [32]uint64    // parsers interested in a feature bit
-	always  uint64        // ungated parsers
-	busy    uint64        // gated parsers busy after what they last saw
-	costly  uint64        // parsers with interests in costly features
+	// byNext[c][n] are the parsers interested in lines starting with c
+	// only when n follows (nil for most c).
+	byNext [256]*[256]uint64
+	byFeat [32]uint64 // parsers interested in a feature bit
+	always uint64     // ungated parsers
+	busy   uint64     // gated parsers busy after what they last saw
+	costly uint64     // parsers with interests in costly features
 	// needOf[k][b] is the union of the costly interests of the parsers
 	// k*8+j for the bits j of b: what the unchosen parsers want looked
 	// for, in a lookup per 8 parsers.
@@ -384,6 +446,16 @@ func (t *gateTable) init(parsers []Parser) {
 			}
 			if in.bracket[c>>6]&(1<<(c&63)) != 0 {
 				t.byBrack[c] |= bit
+			}
+		}
+		for _, pr := range in.pairs {
+			if t.byNext[pr.first] == nil {
+				t.byNext[pr.first] = new([256]uint64)
+			}
+			for c := 0; c < 256; c++ {
+				if pr.next[c>>6]&(1<<(c&63)) != 0 {
+					t.byNext[pr.first][c] |= bit
+				}
 			}
 		}
 		for f := 0; f < 32; f++ {
@@ -424,6 +496,9 @@ func (t *gateTable) want(line string) uint64 {
 		m |= t.byFirst[l.first]
 		if l.first == '[' && l.next >= 0 {
 			m |= t.byBrack[l.next]
+		}
+		if nx := t.byNext[l.first]; nx != nil && l.next >= 0 {
+			m |= nx[l.next]
 		}
 	}
 	m |= t.feat(l.feat)

@@ -13,8 +13,10 @@ var (
 	// the json formatter's "[{" line.
 	// (unix rows end with ']').
 	gateEslint = gateFirst("/", false).afterBracket("{").nonASCII().with(gateEndClose | gateCommaCol)
-	gateVitest = gateFirst("RDFPT", false).nonASCII()
-	gateJest   = gateFirst("FPTSRD", false).nonASCII()
+	// Idle, both take only their own words first: "PASS", "Test ...",
+	// not "POST /api 200" or "TypeError: x".
+	gateVitest = gateFirst("RDFPT", false).nonASCII().then('P', "A").then('T', "e")
+	gateJest   = gateFirst("FPTSRD", false).nonASCII().then('P', "A").then('T', "e")
 	// "[vite] ..." anywhere, rolldown's "[CODE] msg" (and "[plugin x]")
 	// first or after a log prefix, "Build failed with 2 errors:",
 	// "error during build:", "build started...".
@@ -37,7 +39,9 @@ var (
 	// "vet: " may come before the location.
 	gateGobuild = gateFirst("v#", false).with(gateStrictLoc)
 	gateGotest  = gateFirst("-=Fo", false).with(gateStrictLoc)
-	gateRust    = gateFirst("Cewtn", false).with(gateStrictLoc) // "note: test did not panic", the short format "a.rs:1:2: error[E1]: ..."
+	// "note: test did not panic", the short format "a.rs:1:2: error[E1]: ...",
+	// "error..." and "warning..." headers (not "webpack 5 compiled").
+	gateRust    = gateFirst("Cewtn", false).then('e', "r").then('w', "a").with(gateStrictLoc)
 	gatePython  = gateFirst("TF", false)
 	gateGeneric = gateInterest{any: gateStrictLoc}
 	// make's "Entering directory" lines, diagnostics, "In function" context.
@@ -113,7 +117,9 @@ func (p *tapParser) gateBusy() bool {
 // (gatePHP); svelte-check's machine rows and the path-first rows by their
 // first token (gateLooseLoc, gateStrictLoc, gateTabField), puppet-lint's
 // " - ERROR: ".
-var gateLintLine = gateFirst("EWew", false).afterBracket("weEW").
+// Lowercase, only black's "error: "/"would reformat ", "error file=",
+// "warning file=" and kotlinc's "e: "/"w: " start a row.
+var gateLintLine = gateFirst("EWew", false).then('e', "r:").then('w', "oa:").afterBracket("weEW").
 	with(gateStrictLoc | gateLooseLoc | gateTabField | gateDashCaps | gatePHP)
 
 // Grouped linters (parse_lint_group.go): a file alone on a line (maybe

@@ -198,6 +198,11 @@ func (l *gateLine) wants(g *gateInterest) bool {
 	if l.first == '[' && l.next >= 0 && g.bracket[l.next>>6]&(1<<(l.next&63)) != 0 {
 		return true
 	}
+	for _, p := range g.pairs {
+		if l.first == int(p.first) && l.next >= 0 && p.next[l.next>>6]&(1<<(l.next&63)) != 0 {
+			return true
+		}
+	}
 	if g.any&^gateCheap == 0 {
 		return false
 	}
