@@ -36,13 +36,15 @@ const (
 	gateCount                              // a count (a digit 1-9) first and " error(s)" or " warning(s)" last
 	gateParenLoc                           // "(line:col): " (rollup's "src/a.js (4:10): msg")
 	gateLooseLoc                           // the first token (maybe after '[') is "path:line..." with a '.' or '/' in the path
-	gateTabField                           // a tab in the first token, after a path (brakeman's tabs report)
+	gateTabField                           // a tab after a first token with a path (brakeman's tabs report)
 	gateDashCaps                           // " - ERROR: " or " - WARNING: " (puppet-lint)
 	gateEndHeavy                           // last byte 0x81, of "━" (biome's header rule)
 	gatePHP                                // php's "Warning: ", "Fatal error: ", ... first
 	gateOneToken                           // one token (indented by 2 at most) with a '.' or '/' (a file named alone)
+	gateTscWatch                           // tsc's watch lines: "Starting incremental compilation...", "... Watching for file changes."
+	gateRollupWait                         // last "waiting for changes..." (rollup --watch)
 
-	gateCheap = gateEndDot | gateEndClose | gateEndColon | gateCount | gateEndHeavy
+	gateCheap = gateEndDot | gateEndClose | gateEndColon | gateCount | gateEndHeavy | gateTscWatch | gateRollupWait
 )
 
 // gateInterest is what lines a parser may take (or change its state on)
@@ -149,7 +151,7 @@ func (l *gateLine) init(line string) {
 	if n := len(line); n > 0 {
 		switch line[n-1] {
 		case '.':
-			l.feat = gateEndDot
+			l.feat = gateEndDot | gateDotEnd(line)
 		case ')', ']':
 			l.feat = gateEndClose
 		case ':', ',':
@@ -162,6 +164,26 @@ func (l *gateLine) init(line string) {
 			}
 		}
 	}
+}
+
+// gateDotEnd tells apart the watch lines of tsc and rollup among the
+// lines ending with '.' ("[nodemon] restarting due to changes..." is
+// neither's).
+func gateDotEnd(line string) gateFeature {
+	if strings.HasSuffix(line, "...") {
+		switch {
+		case strings.HasSuffix(line, "Starting compilation in watch mode..."),
+			strings.HasSuffix(line, "Starting incremental compilation..."):
+			return gateTscWatch
+		case strings.HasSuffix(line, "waiting for changes..."):
+			return gateRollupWait
+		}
+		return 0
+	}
+	if strings.HasSuffix(line, ". Watching for file changes.") {
+		return gateTscWatch
+	}
+	return 0
 }
 
 func gateCountEnd(line string) bool {
@@ -200,8 +222,8 @@ func gateScan(s string, need gateFeature) gateFeature {
 // spaces at most) with a '.' or '/', a file named before its problems;
 // gateLooseLoc, the token (maybe after a '[') is "path:digit..." or
 // "path[digit" with a '.' or '/' in the path (a file, not a time), or
-// svelte-check's "<ms> ERROR \"path\"..."; gateTabField, the token has a
-// tab after a path (brakeman).
+// svelte-check's "<ms> ERROR \"path\"..."; gateTabField, an unindented
+// token with a path and a tab after it or after its blank (brakeman).
 func firstToken(s string, need gateFeature) gateFeature {
 	// One pass over the token: most lines' first word is short and has
 	// no '.' or '/' ("GET", "[api]", "12:01:33", "info").
@@ -258,7 +280,9 @@ func firstToken(s string, need gateFeature) gateFeature {
 	if loc {
 		f |= gateLooseLoc
 	}
-	if tab {
+	if tab || path && indent == 0 && i < len(s) && need&gateTabField != 0 && strings.IndexByte(s[i:], '\t') >= 0 {
+		// lintPathFirst takes the first tab anywhere after such a token
+		// for brakeman's (its path may end in a space: "0. \t1\t...").
 		f |= gateTabField
 	}
 	switch {

@@ -6,9 +6,10 @@ package detect
 // be true whenever Flush would do anything.
 
 var (
-	// Headers carry a code ("error TS2322"), watch lines end with '.',
-	// and "Found 2 errors", "Errors  Files" start the summaries.
-	gateTsc = gateFirst("FE", false).with(gateTscCode | gateEndDot)
+	// Headers carry a code ("error TS2322"), watch lines end as
+	// watchLine reads them, and "Found 2 errors", "Errors  Files" start
+	// the summaries.
+	gateTsc = gateFirst("FE", false).with(gateTscCode | gateTscWatch)
 	// "/abs/file" headers, "✖ 5 problems", compact (", col ") and unix rows,
 	// the json formatter's "[{" line.
 	// (unix rows end with ']').
@@ -26,7 +27,7 @@ var (
 	gateEsbuild = gateFirst("X>", false).afterBracket("w").nonASCII().with(gateDiagCaps | gateCount)
 	// "[!] ..." errors, "(!) ..." warnings, "bundles ..." after "waiting
 	// for changes...", and vite build's "src/a.js (4:10): msg" warnings.
-	gateRollup  = gateFirst("b(", false).afterBracket("!").with(gateEndDot | gateParenLoc)
+	gateRollup  = gateFirst("b(", false).afterBracket("!").with(gateRollupWait | gateParenLoc)
 	gateWebpack = gateFirst("EWwac<", false)
 	// Idle, node takes error lines ("XError: ...", also after a prefix),
 	// cycles ("[nodemon] ...", "Restarting '...'"), "/path:line" and
