@@ -52,20 +52,37 @@ func scanLine(s string) (level, url bool) {
 		colons  = ':' * ones // ':' and '/' are unchanged by | 0x20
 		slashes = '/' * ones
 	)
-	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	// Loads without bounds checks: the loop's condition keeps them in s.
+	p := unsafe.Pointer(unsafe.StringData(s))
+	load := func(i int) uint64 { return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, i))[:]) }
 	i := 0
 	// The zero-byte test of each step is accumulated, without a branch.
 	var lv, ur uint64
-	for ; i+10 <= len(b); i += 8 {
-		w0 := binary.LittleEndian.Uint64(b[i:]) | lower
-		w1 := binary.LittleEndian.Uint64(b[i+1:]) | lower
-		w2 := binary.LittleEndian.Uint64(b[i+2:]) | lower
+	for ; i+10 <= len(s); i += 8 {
+		w0 := load(i) | lower
+		w1 := load(i+1) | lower
+		w2 := load(i+2) | lower
 		r1 := w1 ^ rs
 		rr := (w0 ^ rs) | r1
 		arn := (w0 ^ as) | r1 | (w2 ^ ns)
 		u := (w0 ^ colons) | (w1 ^ slashes) | (w2 ^ slashes)
 		lv |= (rr-ones)&^rr | (arn-ones)&^arn
 		ur |= (u - ones) &^ u
+	}
+	if n := len(s); i+1 < n && n >= 9 {
+		// The last step ends at the line's end, over bytes seen already
+		// (an answer may only turn true): no loop of single bytes.
+		j := n - 9
+		w0 := load(j) | lower
+		w1 := load(j+1) | lower
+		w2 := w1 >> 8 // its top byte, past the end, is 0: no match
+		r1 := w1 ^ rs
+		rr := (w0 ^ rs) | r1
+		arn := (w0 ^ as) | r1 | (w2 ^ ns)
+		u := (w0 ^ colons) | (w1 ^ slashes) | (w2 ^ slashes)
+		lv |= (rr-ones)&^rr | (arn-ones)&^arn
+		ur |= (u - ones) &^ u
+		i = n
 	}
 	level, url = lv&highs != 0, ur&highs != 0
 	for ; i+1 < len(s); i++ {

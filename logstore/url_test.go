@@ -127,6 +127,14 @@ func TestMayHaveLevelWord(t *testing.T) {
 	for _, line := range []string{"", "r", "ar", "an", "GET /api/users 200 12ms", "r-r a-r-n", strings.Repeat("ra", 30)} {
 		assert.False(t, mayLevel(line), "%q", line)
 	}
+	for n := 0; n < 24; n++ {
+		for at := 0; at+3 <= n; at++ {
+			line := []byte(strings.Repeat("x", n))
+			copy(line[at:], "://")
+			_, url := scanLine(string(line))
+			assert.True(t, url, "%q", line)
+		}
+	}
 }
 
 func mayLevel(s string) bool {

@@ -69,7 +69,8 @@ func (d *Detector) Feed(line string) *Output {
 		d.flushAll()
 	}
 	d.dedup()
-	if d.out.CycleStart {
+	if d.out.CycleStart && len(d.seen) > 0 {
+		// Clearing walks the whole table, however few it holds.
 		clear(d.seen)
 	}
 	return &d.out

@@ -24,13 +24,12 @@ type gateFeature uint32
 const (
 	gateEndDot     gateFeature = 1 << iota // last byte '.'
 	gateEndClose                           // last byte ')' or ']'
-	gateColonDigit                         // ':' followed by a digit
 	gateTscCode                            // " TS" and a digit (tsc's codes)
 	gateViteTag                            // "[vite] ", or ") [" and a capital (rolldown's codes after a log prefix)
 	gateCommaCol                           // ": line " anywhere (eslint's compact rows: "a.js: line 3, col 9, Error - x")
 	gateEndColon                           // last byte ':' or ','
 	gateStrictLoc                          // "path:line[:col]:" as the first token (natSplitLoc strict)
-	gateErrWord                            // "Error" or "Exception" anywhere
+	gateErrWord                            // an error's name: "Error" or "Exception" before ": ", " [" or the end
 	gateDiag                               // ": error: " and the like, or "ld: " (gcc's format, the linker)
 	gateDiagCaps                           // ": ERROR: " or ": WARNING: " (esbuild's API format)
 	gateCount                              // a count (a digit 1-9) first and " error(s)" or " warning(s)" last
@@ -191,30 +190,120 @@ func gateCountEnd(line string) bool {
 		strings.HasSuffix(line, " warnings") || strings.HasSuffix(line, " warning")
 }
 
-// gateScan finds those of the costly features in need that s has, with
-// the vectorized byte search.
+// gateScan finds those of the costly features in need that s has: the
+// vectorized byte search finds its ':'s and '['s, and the first token is
+// read once.
 func gateScan(s string, need gateFeature) gateFeature {
 	var f gateFeature
-	colonDigit, diag := gateColons(s, need&(gateColonDigit|gateStrictLoc) != 0, need&(gateDiag|gateDiagCaps|gateCommaCol|gateTscCode|gateParenLoc|gateDashCaps|gatePHP))
-	f |= diag
-	if colonDigit {
-		f |= gateColonDigit
-		if need&gateStrictLoc != 0 {
-			if _, ok := natSplitLoc(s, natLocStrict); ok {
-				f |= gateStrictLoc
-			}
-		}
+	if need&(gateColonSpace|gateErrWord) != 0 {
+		f |= gateColons(s, need)
 	}
-	if need&gateViteTag != 0 && hasViteTag(s) {
-		f |= gateViteTag
+	if w := need & (gateViteTag | gateErrWord) &^ f; w != 0 {
+		f |= gateBrackets(s, w)
 	}
-	if need&gateErrWord != 0 && hasErrorWord(s) {
+	if need&gateErrWord != 0 && f&gateErrWord == 0 && gateErrorEnd(s) {
 		f |= gateErrWord
 	}
-	if need&(gateOneToken|gateLooseLoc|gateTabField) != 0 {
+	if need&(gateOneToken|gateLooseLoc|gateTabField|gateStrictLoc) != 0 {
 		f |= firstToken(s, need)
 	}
-	return f
+	return f & need
+}
+
+// gateColonSpace are the features found at a ':' followed by a space.
+const gateColonSpace = gateDiag | gateDiagCaps | gateCommaCol | gateTscCode | gateParenLoc | gateDashCaps | gatePHP
+
+// gateColons looks at each ':' of s followed by a space, once for all
+// its questions: is it followed by a compiler's severity, or the end of
+// "ld" (gcc's format, the linker's lines: gateDiag), by esbuild's "ERROR: "
+// or "WARNING: " (gateDiagCaps), by "line " (eslint's compact rows:
+// gateCommaCol), is it preceded by " TS" and digits (tsc's code, in both
+// its formats: "a.ts(1,2): error TS2322: x", "a.ts:1:2 - error TS2322: x"),
+// by "(line:col)" (rollup's "src/a.js (4:10): msg": gateParenLoc), by
+// " - ERROR" or " - WARNING" (puppet-lint: gateDashCaps), by an error's
+// name (node's "TypeError: x": gateErrWord), or is it php's level
+// (gatePHP).
+func gateColons(s string, need gateFeature) gateFeature {
+	want := need & (gateColonSpace | gateErrWord)
+	var f gateFeature
+	for i := 0; want&^f != 0 && i < len(s); i++ {
+		j := strings.IndexByte(s[i:], ':')
+		if j < 0 || i+j+1 >= len(s) {
+			break
+		}
+		i += j
+		if s[i+1] != ' ' {
+			continue
+		}
+		before, rest := s[:i], s[i+2:]
+		if want&gateTscCode != 0 && i > 0 && s[i-1] >= '0' && s[i-1] <= '9' && gateAfterTSCode(before) {
+			f |= gateTscCode
+		}
+		if want&gateErrWord != 0 && (strings.HasSuffix(before, "Error") || strings.HasSuffix(before, "Exception")) {
+			f |= gateErrWord
+		}
+		if want&gateParenLoc != 0 && i > 0 && s[i-1] == ')' && gateAfterParenLoc(s[:i-1]) {
+			f |= gateParenLoc
+		}
+		if want&gateDiag != 0 && (gccSeverityWord(rest) || i >= 2 && s[i-2] == 'l' && s[i-1] == 'd') {
+			f |= gateDiag
+		}
+		if want&gateDashCaps != 0 && (strings.HasSuffix(before, " - ERROR") || strings.HasSuffix(before, " - WARNING")) {
+			f |= gateDashCaps
+		}
+		if want&gatePHP != 0 && i <= 32 {
+			if _, _, ok := phpKind(strings.TrimPrefix(s, "PHP ")); ok {
+				f |= gatePHP
+			}
+		}
+		switch {
+		case strings.HasPrefix(rest, "ERROR: ") || strings.HasPrefix(rest, "WARNING: "):
+			f |= gateDiagCaps
+		case strings.HasPrefix(rest, "line "):
+			f |= gateCommaCol
+		}
+	}
+	return f & want
+}
+
+// gateBrackets looks at each '[' of s (not the last byte): vite's own
+// "[vite] " tag (after a time, often) and rolldown's "[CODE]" after a log
+// prefix that ends in ") " (gateViteTag), and node's error name before
+// its code ("Error [ERR_X]: y": gateErrWord).
+func gateBrackets(s string, need gateFeature) gateFeature {
+	want := need & (gateViteTag | gateErrWord)
+	var f gateFeature
+	for i := 0; want&^f != 0 && i+1 < len(s); i++ {
+		j := strings.IndexByte(s[i:], '[')
+		if j < 0 || i+j+1 >= len(s) {
+			break
+		}
+		i += j
+		if want&gateViteTag != 0 && (strings.HasPrefix(s[i+1:], "vite] ") || i >= 2 && s[i-2] == ')' && s[i-1] == ' ' && s[i+1] >= 'A' && s[i+1] <= 'Z') {
+			f |= gateViteTag
+		}
+		if want&gateErrWord != 0 && i >= 1 && s[i-1] == ' ' && (strings.HasSuffix(s[:i-1], "Error") || strings.HasSuffix(s[:i-1], "Exception")) {
+			f |= gateErrWord
+		}
+	}
+	return f & want
+}
+
+// gateErrorEnd reports whether s ends with an error's name, maybe with a
+// ':' ("Error", "TypeError:"), as node prints a thrown error without a
+// message.
+func gateErrorEnd(s string) bool {
+	n := len(s)
+	if n > 0 && s[n-1] == ':' {
+		n--
+	}
+	switch {
+	case n >= 5 && s[n-1] == 'r':
+		return s[n-5:n] == "Error"
+	case n >= 9 && s[n-1] == 'n':
+		return s[n-9:n] == "Exception"
+	}
+	return false
 }
 
 // firstToken looks at the line's first token (after blanks) for what
@@ -223,7 +312,8 @@ func gateScan(s string, need gateFeature) gateFeature {
 // gateLooseLoc, the token (maybe after a '[') is "path:digit..." or
 // "path[digit" with a '.' or '/' in the path (a file, not a time), or
 // svelte-check's "<ms> ERROR \"path\"..."; gateTabField, an unindented
-// token with a path and a tab after it or after its blank (brakeman).
+// token with a path and a tab after it or after its blank (brakeman);
+// gateStrictLoc, the token is "path:line[:col]:".
 func firstToken(s string, need gateFeature) gateFeature {
 	// One pass over the token: most lines' first word is short and has
 	// no '.' or '/' ("GET", "[api]", "12:01:33", "info").
@@ -247,8 +337,16 @@ func firstToken(s string, need gateFeature) gateFeature {
 		}
 		seen |= k
 	}
+	var f gateFeature
+	// gateStrictLoc: natSplitLoc's strict path is the first token, so a
+	// token without a ':' has none.
+	if need&gateStrictLoc != 0 && seen&tokenColonBit != 0 {
+		if _, ok := natSplitLoc(s, natLocStrict); ok {
+			f |= gateStrictLoc
+		}
+	}
 	if seen&tokenPathBit == 0 && (seen != 0 || need&gateLooseLoc == 0) {
-		return 0
+		return f
 	}
 	path, loc, tab, digits := false, false, false, true
 	for ; i < len(s); i++ {
@@ -276,7 +374,6 @@ func firstToken(s string, need gateFeature) gateFeature {
 			}
 		}
 	}
-	var f gateFeature
 	if loc {
 		f |= gateLooseLoc
 	}
@@ -316,7 +413,7 @@ var tokenClass = [256]uint8{
 }
 
 // tokenBits sorts bytes for firstToken's first pass: a '.' or '/', a
-// space, or not a digit.
+// ':', a space, or not a digit.
 var tokenBits = func() (t [256]uint8) {
 	for c := range t {
 		switch {
@@ -324,6 +421,8 @@ var tokenBits = func() (t [256]uint8) {
 			t[c] = tokenSpaceBit
 		case c == '.' || c == '/':
 			t[c] = tokenPathBit | tokenNonDigitBit
+		case c == ':':
+			t[c] = tokenColonBit | tokenNonDigitBit
 		case c < '0' || c > '9':
 			t[c] = tokenNonDigitBit
 		}
@@ -335,55 +434,8 @@ const (
 	tokenNonDigitBit uint8 = 1 << iota
 	tokenPathBit
 	tokenSpaceBit
+	tokenColonBit
 )
-
-// gateColons looks at the ':'s of s, once for all its questions: is one
-// followed by a digit, and (of wantDiag) is one followed by a space and a
-// compiler's severity, or the end of "ld" (gcc's format, the linker's
-// lines), or by a space and esbuild's "ERROR: " or "WARNING: ", or by
-// " line " (eslint's compact rows), or is one preceded by " TS" and
-// digits (tsc's code, in both its formats: "a.ts(1,2): error TS2322: x",
-// "a.ts:1:2 - error TS2322: x"), or by "(line:col)" and followed by a
-// space (rollup's "src/a.js (4:10): msg").
-func gateColons(s string, wantDigit bool, wantDiag gateFeature) (digit bool, diag gateFeature) {
-	for i := 0; (wantDigit && !digit || wantDiag&^diag != 0) && i < len(s); {
-		j := strings.IndexByte(s[i:], ':')
-		if j < 0 || i+j+1 >= len(s) {
-			break
-		}
-		i += j
-		if wantDiag&gateTscCode != 0 && i > 0 && s[i-1] >= '0' && s[i-1] <= '9' && gateAfterTSCode(s[:i]) {
-			diag |= gateTscCode
-		}
-		switch c := s[i+1]; {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c == ' ' && wantDiag != 0:
-			if wantDiag&gateParenLoc != 0 && i > 0 && s[i-1] == ')' && gateAfterParenLoc(s[:i-1]) {
-				diag |= gateParenLoc
-			}
-			if gccSeverityWord(s[i+2:]) || i >= 2 && s[i-2] == 'l' && s[i-1] == 'd' {
-				diag |= gateDiag
-			}
-			if wantDiag&gateDashCaps != 0 && (strings.HasSuffix(s[:i], " - ERROR") || strings.HasSuffix(s[:i], " - WARNING")) {
-				diag |= gateDashCaps
-			}
-			if wantDiag&gatePHP != 0 && i <= 32 {
-				if _, _, ok := phpKind(strings.TrimPrefix(s, "PHP ")); ok {
-					diag |= gatePHP
-				}
-			}
-			switch rest := s[i+2:]; {
-			case strings.HasPrefix(rest, "ERROR: ") || strings.HasPrefix(rest, "WARNING: "):
-				diag |= gateDiagCaps
-			case strings.HasPrefix(rest, "line "):
-				diag |= gateCommaCol
-			}
-		}
-		i++
-	}
-	return digit && wantDigit, diag & wantDiag
-}
 
 // gateAfterParenLoc reports whether s ends with "(" digits ":" digits.
 func gateAfterParenLoc(s string) bool {
@@ -408,23 +460,6 @@ func gateAfterTSCode(s string) bool {
 		i--
 	}
 	return i < len(s) && i >= 3 && s[i-3] == ' ' && s[i-2] == 'T' && s[i-1] == 'S'
-}
-
-// hasViteTag finds what vite's parser takes a line for by a '[' inside
-// it: vite's own "[vite] " tag (after a time, often), and rolldown's
-// "[CODE]" after a log prefix that ends in ") ".
-func hasViteTag(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		j := strings.IndexByte(s[i:], '[')
-		if j < 0 {
-			return false
-		}
-		i += j
-		if strings.HasPrefix(s[i+1:], "vite] ") || i >= 2 && s[i-2] == ')' && s[i-1] == ' ' && i+1 < len(s) && s[i+1] >= 'A' && s[i+1] <= 'Z' {
-			return true
-		}
-	}
-	return false
 }
 
 // gateTable is a Detector's inverted view of its parsers' interests: for

@@ -41,7 +41,8 @@ func (d *Detector) unwrap(line string) (string, string) {
 	switch c := line[0]; {
 	case c == '[':
 		// concurrently's "[0] " (its default: the command's index).
-		if j := strings.IndexByte(line, ']'); j > 1 && j < 4 && j+1 < len(line) && line[j+1] == ' ' && allDigits(line[1:j]) {
+		// Its index has one or two digits: the ']' is within four bytes.
+		if j := strings.IndexByte(line[:min(len(line), 4)], ']'); j > 1 && j+1 < len(line) && line[j+1] == ' ' && allDigits(line[1:j]) {
 			return line[j+2:], ""
 		}
 	case c == '>':
