@@ -124,7 +124,10 @@ func (r *ring) pushBatch(id string, stream Stream, lines []Line, levels []detect
 	first = r.first + uint64(r.n)
 	for i := range lines {
 		if r.n == r.max {
-			r.evictOldest()
+			// The slot freed is the one written next: its text need not
+			// be cleared first (a pointer store, with a write barrier
+			// while the collector marks).
+			r.evict(false)
 		}
 		if r.n == len(r.buf) {
 			r.grow()
@@ -177,7 +180,11 @@ func (r *ring) resize(size int) {
 	r.start = 0
 }
 
-func (r *ring) evictOldest() {
+func (r *ring) evictOldest() { r.evict(true) }
+
+// evict drops the oldest slot; clearText releases its text (unless the
+// slot is about to be overwritten).
+func (r *ring) evict(clearText bool) {
 	s := &r.buf[r.start]
 	if !s.dead {
 		r.dropped++
@@ -189,7 +196,10 @@ func (r *ring) evictOldest() {
 			r.detach(p)
 		}
 	}
-	s.text, s.dead = "", false
+	if clearText {
+		s.text = ""
+	}
+	s.dead = false
 	r.start++
 	if r.start == len(r.buf) {
 		r.start = 0

@@ -126,23 +126,18 @@ type gatedParser interface {
 	gateBusy() bool
 }
 
-// gateLine is the cheap classification of one line (the costly features
-// are found by gateScan when needed).
-type gateLine struct {
-	line     string
-	first    int // first non-blank byte, -1 for a blank line
-	next     int // the byte after first, -1 at the end of the line
-	feat     gateFeature
-	computed bool // feat has the costly features too (tests)
-}
-
-func (l *gateLine) init(line string) {
-	l.line, l.first, l.next, l.feat, l.computed = line, -1, -1, 0, false
+// gateClassify is the cheap classification of a line: its first
+// non-blank byte (-1 for a blank line), the byte after that (-1 at the
+// line's end), and the features of its last byte (gateScan finds the
+// costly ones when needed). It returns values, not a struct: while the
+// collector marks, every pointer stored costs a write barrier.
+func gateClassify(line string) (first, next int, feat gateFeature) {
+	first, next = -1, -1
 	for i := 0; i < len(line); i++ {
 		if c := line[i]; c != ' ' && c != '\t' {
-			l.first = int(c)
+			first = int(c)
 			if i+1 < len(line) {
-				l.next = int(line[i+1])
+				next = int(line[i+1])
 			}
 			break
 		}
@@ -150,19 +145,20 @@ func (l *gateLine) init(line string) {
 	if n := len(line); n > 0 {
 		switch line[n-1] {
 		case '.':
-			l.feat = gateEndDot | gateDotEnd(line)
+			feat = gateEndDot | gateDotEnd(line)
 		case ')', ']':
-			l.feat = gateEndClose
+			feat = gateEndClose
 		case ':', ',':
-			l.feat = gateEndColon
+			feat = gateEndColon
 		case 0x81:
-			l.feat = gateEndHeavy
+			feat = gateEndHeavy
 		case 's', 'r', 'g':
-			if l.first >= '1' && l.first <= '9' && gateCountEnd(line) {
-				l.feat = gateCount
+			if first >= '1' && first <= '9' && gateCountEnd(line) {
+				feat = gateCount
 			}
 		}
 	}
+	return first, next, feat
 }
 
 // gateDotEnd tells apart the watch lines of tsc and rollup among the
@@ -311,7 +307,9 @@ func gateErrorEnd(s string) bool {
 // spaces at most) with a '.' or '/', a file named before its problems;
 // gateLooseLoc, the token (maybe after a '[') is "path:digit..." or
 // "path[digit" with a '.' or '/' in the path (a file, not a time), or
-// svelte-check's "<ms> ERROR \"path\"..."; gateTabField, an unindented
+// unindented and with a path, the line has a digit and "]: " (tslint's
+// "my app/a.ts[3, 9]: x"), or svelte-check's "<ms> ERROR \"path\"...";
+// gateTabField, an unindented
 // token with a path and a tab after it or after its blank (brakeman);
 // gateStrictLoc, the token is "path:line[:col]:".
 func firstToken(s string, need gateFeature) gateFeature {
@@ -372,6 +370,14 @@ func firstToken(s string, need gateFeature) gateFeature {
 			if path && indent == 0 {
 				tab = true
 			}
+		}
+	}
+	if path && indent == 0 && !loc && need&gateLooseLoc != 0 {
+		// tslint's verbose row without its severity, whose path may have
+		// a space ("my app/a.ts[3, 9]: msg"): lintPathFirst takes the
+		// first "]: " after a digit.
+		if k := strings.Index(s, "]: "); k > 0 && s[k-1] >= '0' && s[k-1] <= '9' {
+			loc = true
 		}
 	}
 	if loc {
@@ -549,18 +555,17 @@ func (t *gateTable) update(i int) {
 // want returns the parsers that must see line, in index bits.
 func (t *gateTable) want(line string) uint64 {
 	m := t.always | t.busy
-	var l gateLine
-	l.init(line)
-	if l.first >= 0 {
-		m |= t.byFirst[l.first]
-		if l.first == '[' && l.next >= 0 {
-			m |= t.byBrack[l.next]
+	first, next, feat := gateClassify(line)
+	if first >= 0 {
+		m |= t.byFirst[first]
+		if first == '[' && next >= 0 {
+			m |= t.byBrack[next]
 		}
-		if nx := t.byNext[l.first]; nx != nil && l.next >= 0 {
-			m |= nx[l.next]
+		if nx := t.byNext[first]; nx != nil && next >= 0 {
+			m |= nx[next]
 		}
 	}
-	m |= t.feat(l.feat)
+	m |= t.feat(feat)
 	if c := t.costly &^ m; c != 0 && len(line) > 1 {
 		// Look only for what the parsers not yet chosen could want. The
 		// same parsers are left out line after line: the union is kept.

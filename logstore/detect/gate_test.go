@@ -190,6 +190,19 @@ func TestGateSkipsOnlyNoOps(t *testing.T) {
 	}
 }
 
+// gateLine is a line with its classification, for wants.
+type gateLine struct {
+	line        string
+	first, next int
+	feat        gateFeature
+	computed    bool // feat has the costly features too
+}
+
+func newGateLine(line string) gateLine {
+	first, next, feat := gateClassify(line)
+	return gateLine{line: line, first: first, next: next, feat: feat}
+}
+
 // wants reports (as gateTable.want does for many parsers) whether a parser with interest g must see the line.
 func (l *gateLine) wants(g *gateInterest) bool {
 	if l.first >= 0 && g.first[l.first>>6]&(1<<(l.first&63)) != 0 || g.any&l.feat != 0 {
@@ -299,8 +312,7 @@ func TestGateLine(t *testing.T) {
 		{"Warnings: none", gateInterest{any: gatePHP}, false},
 		{"src/a.js format ━━━", gateInterest{any: gateEndHeavy}, true},
 	} {
-		var l gateLine
-		l.init(c.line)
+		l := newGateLine(c.line)
 		if got := l.wants(&c.in); got != c.want {
 			t.Errorf("%q: wants = %v, want %v", c.line, got, c.want)
 		}
