@@ -542,6 +542,9 @@ func (p *viteParser) Flush(env *Env, out *Output) {
 // viteTag is strings.Index(line, "[vite] "), by its '[' (lines reach the
 // vite parser for having one).
 func viteTag(line string) int {
+	if strings.HasPrefix(line, "[vite] ") {
+		return 0
+	}
 	off := 0
 	for {
 		j := strings.IndexByte(line[off:], '[')

@@ -121,17 +121,21 @@ func natSplitLoc(line string, mode natLocMode) (natLoc, bool) {
 	}
 	pstart := start
 	for i := start; i < len(line); i++ {
-		c := line[i]
-		if c == ' ' || c == '\t' || c == '(' || c == '[' || c == '\'' || c == '"' || c == '<' {
+		// Most bytes are neither: one look-up.
+		k := natLocBytes[line[i]]
+		if k == 0 {
+			continue
+		}
+		if k != natColon {
 			// The path is the first token in strict mode; otherwise it
 			// starts after the last separator before the numbers.
-			if mode == natLocStrict && (c == ' ' || c == '\t') {
+			if mode == natLocStrict && k == natBlank {
 				return natLoc{}, false
 			}
 			pstart = i + 1
 			continue
 		}
-		if c != ':' || i+1 >= len(line) || line[i+1] < '0' || line[i+1] > '9' {
+		if i+1 >= len(line) || line[i+1] < '0' || line[i+1] > '9' {
 			continue
 		}
 		if mode == natLocStrict {
@@ -156,6 +160,16 @@ func natSplitLoc(line string, mode natLocMode) (natLoc, bool) {
 	}
 	return natLoc{}, false
 }
+
+// natLocBytes sorts the bytes natSplitLoc stops at: a blank, another
+// separator before a path ('(', '[', quotes, '<'), a ':'.
+var natLocBytes = [256]uint8{' ': natBlank, '\t': natBlank, '(': natSep, '[': natSep, '\'': natSep, '"': natSep, '<': natSep, ':': natColon}
+
+const (
+	natBlank uint8 = 1 + iota
+	natSep
+	natColon
+)
 
 // natLineCol reads ":line[:col]" at line[i] (a ':' followed by a digit)
 // and returns the index after it.

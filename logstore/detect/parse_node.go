@@ -78,6 +78,9 @@ type nodeParser struct {
 // section: jest's "  console.log" (indented by 4 under "  ● Console" when
 // it runs several test files), vitest's "stderr | file > test".
 func nodeConsoleHeader(line string) byte {
+	if len(line) < 9 || line[0] != ' ' && line[0] != 's' {
+		return 0
+	}
 	rest, ok := strings.CutPrefix(line, "  console.")
 	if !ok {
 		rest, ok = strings.CutPrefix(line, "    console.")
