@@ -126,39 +126,24 @@ type gatedParser interface {
 	gateBusy() bool
 }
 
-// gateClassify is the cheap classification of a line: its first
-// non-blank byte (-1 for a blank line), the byte after that (-1 at the
-// line's end), and the features of its last byte (gateScan finds the
-// costly ones when needed). It returns values, not a struct: while the
-// collector marks, every pointer stored costs a write barrier.
-func gateClassify(line string) (first, next int, feat gateFeature) {
-	first, next = -1, -1
-	for i := 0; i < len(line); i++ {
-		if c := line[i]; c != ' ' && c != '\t' {
-			first = int(c)
-			if i+1 < len(line) {
-				next = int(line[i+1])
-			}
-			break
+// gateEnd gives the features of a line's last byte (first is its first
+// non-blank byte).
+func gateEnd(line string, first byte) gateFeature {
+	switch line[len(line)-1] {
+	case '.':
+		return gateEndDot | gateDotEnd(line)
+	case ')', ']':
+		return gateEndClose
+	case ':', ',':
+		return gateEndColon
+	case 0x81:
+		return gateEndHeavy
+	case 's', 'r', 'g':
+		if first >= '1' && first <= '9' && gateCountEnd(line) {
+			return gateCount
 		}
 	}
-	if n := len(line); n > 0 {
-		switch line[n-1] {
-		case '.':
-			feat = gateEndDot | gateDotEnd(line)
-		case ')', ']':
-			feat = gateEndClose
-		case ':', ',':
-			feat = gateEndColon
-		case 0x81:
-			feat = gateEndHeavy
-		case 's', 'r', 'g':
-			if first >= '1' && first <= '9' && gateCountEnd(line) {
-				feat = gateCount
-			}
-		}
-	}
-	return first, next, feat
+	return 0
 }
 
 // gateDotEnd tells apart the watch lines of tsc and rollup among the
@@ -189,7 +174,7 @@ func gateCountEnd(line string) bool {
 // gateScan finds those of the costly features in need that s has: the
 // vectorized byte search finds its ':'s and '['s, and the first token is
 // read once.
-func gateScan(s string, need gateFeature) gateFeature {
+func gateScan(s string, indent int, need gateFeature) gateFeature {
 	var f gateFeature
 	if need&(gateColonSpace|gateErrWord) != 0 {
 		f |= gateColons(s, need)
@@ -201,7 +186,7 @@ func gateScan(s string, need gateFeature) gateFeature {
 		f |= gateErrWord
 	}
 	if need&(gateOneToken|gateLooseLoc|gateTabField|gateStrictLoc) != 0 {
-		f |= firstToken(s, need)
+		f |= firstToken(s, indent, need)
 	}
 	return f & need
 }
@@ -302,7 +287,8 @@ func gateErrorEnd(s string) bool {
 	return false
 }
 
-// firstToken looks at the line's first token (after blanks) for what
+// firstToken looks at the line's first token (after the blanks, indent
+// bytes) for what
 // the linters want of it: gateOneToken, the token alone (indented by two
 // spaces at most) with a '.' or '/', a file named before its problems;
 // gateLooseLoc, the token (maybe after a '[') is "path:digit..." or
@@ -312,14 +298,10 @@ func gateErrorEnd(s string) bool {
 // gateTabField, an unindented
 // token with a path and a tab after it or after its blank (brakeman);
 // gateStrictLoc, the token is "path:line[:col]:".
-func firstToken(s string, need gateFeature) gateFeature {
+func firstToken(s string, indent int, need gateFeature) gateFeature {
 	// One pass over the token: most lines' first word is short and has
 	// no '.' or '/' ("GET", "[api]", "12:01:33", "info").
-	i := 0
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
-	indent := i
+	i := indent
 	if i < len(s) && s[i] == '[' {
 		i++
 	}
@@ -552,20 +534,35 @@ func (t *gateTable) update(i int) {
 	}
 }
 
-// want returns the parsers that must see line, in index bits.
+// want returns the parsers that must see line, in index bits: those
+// interested in its first non-blank byte (and the next), in the features
+// of its last byte, and, for the parsers still left out that have costly
+// interests, in what gateScan finds. It runs on every line: one pass over
+// the leading blanks, the rest by table.
 func (t *gateTable) want(line string) uint64 {
 	m := t.always | t.busy
-	first, next, feat := gateClassify(line)
-	if first >= 0 {
-		m |= t.byFirst[first]
-		if first == '[' && next >= 0 {
+	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	if i == len(line) {
+		// Blank: no parser has an interest in it (nor a feature in it).
+		return m
+	}
+	first := line[i]
+	m |= t.byFirst[first]
+	if i+1 < len(line) {
+		next := line[i+1]
+		if first == '[' {
 			m |= t.byBrack[next]
 		}
-		if nx := t.byNext[first]; nx != nil && next >= 0 {
+		if nx := t.byNext[first]; nx != nil {
 			m |= nx[next]
 		}
 	}
-	m |= t.feat(feat)
+	if f := gateEnd(line, first); f != 0 {
+		m |= t.feat(f)
+	}
 	if c := t.costly &^ m; c != 0 && len(line) > 1 {
 		// Look only for what the parsers not yet chosen could want. The
 		// same parsers are left out line after line: the union is kept.
@@ -575,7 +572,9 @@ func (t *gateTable) want(line string) uint64 {
 				t.need |= t.needOf[k][c&0xff]
 			}
 		}
-		m |= t.feat(gateScan(line, t.need))
+		if f := gateScan(line, i, t.need); f != 0 {
+			m |= t.feat(f)
+		}
 	}
 	return m
 }

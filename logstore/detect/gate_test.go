@@ -193,14 +193,24 @@ func TestGateSkipsOnlyNoOps(t *testing.T) {
 // gateLine is a line with its classification, for wants.
 type gateLine struct {
 	line        string
-	first, next int
+	indent      int
+	first, next int // -1 for none
 	feat        gateFeature
 	computed    bool // feat has the costly features too
 }
 
 func newGateLine(line string) gateLine {
-	first, next, feat := gateClassify(line)
-	return gateLine{line: line, first: first, next: next, feat: feat}
+	l := gateLine{line: line, first: -1, next: -1}
+	for l.indent < len(line) && (line[l.indent] == ' ' || line[l.indent] == '\t') {
+		l.indent++
+	}
+	if i := l.indent; i < len(line) {
+		l.first, l.feat = int(line[i]), gateEnd(line, line[i])
+		if i+1 < len(line) {
+			l.next = int(line[i+1])
+		}
+	}
+	return l
 }
 
 // wants reports (as gateTable.want does for many parsers) whether a parser with interest g must see the line.
@@ -221,7 +231,7 @@ func (l *gateLine) wants(g *gateInterest) bool {
 	}
 	if !l.computed {
 		l.computed = true
-		l.feat |= gateScan(l.line, ^gateCheap)
+		l.feat |= gateScan(l.line, l.indent, ^gateCheap)
 	}
 	return g.any&l.feat != 0
 }
