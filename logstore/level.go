@@ -18,10 +18,22 @@ import (
 // contains "rr" or "arn" in some case: a SWAR scan for those lets most
 // lines out after one pass, and only the rest get the exact search.
 func wordLevel(s string) detect.Level {
-	if level, _ := scanLine(s); !level {
+	if !mayHaveLevelWord(s) {
 		return detect.LevelInfo
 	}
 	return wordLevelExact(s)
+}
+
+// settleLevels gives entries the level of their words where detection
+// gave them a lower one. The ring keeps detection's level only: words are
+// read when a line is (a page, a batch the editor follows, a query),
+// outside the store's lock, not for every line of a flood.
+func settleLevels(entries []Entry) {
+	for i := range entries {
+		if e := &entries[i]; e.Level != detect.LevelError {
+			e.Level = max(e.Level, wordLevel(e.Text))
+		}
+	}
 }
 
 // wordLevelExact is wordLevel without the prefilter.
@@ -35,29 +47,26 @@ func wordLevelExact(s string) detect.Level {
 	return detect.LevelInfo
 }
 
-// scanLine reports whether s may contain a level word, that is "rr" or
-// "arn" in any ASCII case (every level word contains one of them, and most
-// lines neither), and whether it may contain "://" (a URL, see findURLs):
-// one pass, eight bytes per step (SWAR), for every line of output. Either
-// answer may be a false positive (the exact searches follow), never a
-// false negative.
-func scanLine(s string) (level, url bool) {
+// mayHaveLevelWord reports whether s may contain a level word, that is
+// "rr" or "arn" in any ASCII case (every level word contains one of them,
+// and most lines neither): one pass, eight bytes per step (SWAR). The
+// answer may be a false positive (the exact search follows), never a false
+// negative.
+func mayHaveLevelWord(s string) bool {
 	const (
-		ones    = 0x0101010101010101
-		highs   = 0x8080808080808080
-		lower   = 0x2020202020202020
-		rs      = 'r' * ones
-		as      = 'a' * ones
-		ns      = 'n' * ones
-		colons  = ':' * ones // ':' and '/' are unchanged by | 0x20
-		slashes = '/' * ones
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+		lower = 0x2020202020202020
+		rs    = 'r' * ones
+		as    = 'a' * ones
+		ns    = 'n' * ones
 	)
 	// Loads without bounds checks: the loop's condition keeps them in s.
 	p := unsafe.Pointer(unsafe.StringData(s))
 	load := func(i int) uint64 { return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, i))[:]) }
 	i := 0
 	// The zero-byte test of each step is accumulated, without a branch.
-	var lv, ur uint64
+	var lv uint64
 	for ; i+10 <= len(s); i += 8 {
 		w0 := load(i) | lower
 		w1 := load(i+1) | lower
@@ -65,13 +74,11 @@ func scanLine(s string) (level, url bool) {
 		r1 := w1 ^ rs
 		rr := (w0 ^ rs) | r1
 		arn := (w0 ^ as) | r1 | (w2 ^ ns)
-		u := (w0 ^ colons) | (w1 ^ slashes) | (w2 ^ slashes)
 		lv |= (rr-ones)&^rr | (arn-ones)&^arn
-		ur |= (u - ones) &^ u
 	}
 	if n := len(s); i+1 < n && n >= 9 {
 		// The last step ends at the line's end, over bytes seen already
-		// (an answer may only turn true): no loop of single bytes.
+		// (the answer may only turn true): no loop of single bytes.
 		j := n - 9
 		w0 := load(j) | lower
 		w1 := load(j+1) | lower
@@ -79,22 +86,17 @@ func scanLine(s string) (level, url bool) {
 		r1 := w1 ^ rs
 		rr := (w0 ^ rs) | r1
 		arn := (w0 ^ as) | r1 | (w2 ^ ns)
-		u := (w0 ^ colons) | (w1 ^ slashes) | (w2 ^ slashes)
 		lv |= (rr-ones)&^rr | (arn-ones)&^arn
-		ur |= (u - ones) &^ u
 		i = n
 	}
-	level, url = lv&highs != 0, ur&highs != 0
+	level := lv&highs != 0
 	for ; i+1 < len(s); i++ {
 		a, c := s[i]|0x20, s[i+1]|0x20
 		if c == 'r' && (a == 'r' || a == 'a' && i+2 < len(s) && s[i+2]|0x20 == 'n') {
 			level = true
 		}
-		if s[i] == ':' && s[i+1] == '/' && i+2 < len(s) && s[i+2] == '/' {
-			url = true
-		}
 	}
-	return level, url
+	return level
 }
 
 // hasWordAt finds every occurrence of probe (which sits back bytes into the

@@ -2,6 +2,7 @@ package logstore
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -94,12 +95,10 @@ func (p *proc) append(stream Stream, lines []Line) {
 			// not from this status line.
 			lvl = detect.LevelInfo
 		}
-		mayLevel, mayURL := scanLine(text)
-		if lvl != detect.LevelError && mayLevel {
-			lvl = max(lvl, wordLevelExact(text))
-		}
+		// Detection's level only: the words' level is read with the line
+		// (settleLevels).
 		levels[i] = lvl
-		if mayURL {
+		if strings.Contains(text, "://") {
 			urls = findURLs(urls, text)
 		}
 	}

@@ -43,6 +43,7 @@ func (s *Store) Query(q Query) (Result, error) {
 			buf, before, more = s.ring.copyBefore(buf[:0], q.ProcessID, q.AfterSeq, before, budget)
 			res.LastSeq, res.Dropped = s.ring.lastSeq, s.ring.dropped
 			s.mu.RUnlock()
+			settleLevels(buf)
 			for i := len(buf) - 1; i >= 0 && len(res.Entries) < limit; i-- {
 				if match == nil || match(&buf[i]) {
 					res.Entries = append(res.Entries, buf[i])
@@ -63,6 +64,7 @@ func (s *Store) Query(q Query) (Result, error) {
 		buf, after, more = s.ring.copyAfter(buf[:0], q.ProcessID, after, budget)
 		res.LastSeq, res.Dropped = s.ring.lastSeq, s.ring.dropped
 		s.mu.RUnlock()
+		settleLevels(buf)
 		for i := range buf {
 			if len(res.Entries) == limit {
 				break

@@ -79,7 +79,8 @@ func (r *ring) at(seq uint64) *slot {
 	return &r.buf[i]
 }
 
-// entry rebuilds the Entry of the live slot s at seq.
+// entry rebuilds the Entry of the live slot s at seq, with detection's
+// level (settleLevels adds its words').
 func (r *ring) entry(seq uint64, s *slot) Entry {
 	return Entry{Seq: seq, Time: s.time, ProcessID: r.procs[s.proc].id, Text: s.text, Stream: s.stream, Level: s.level}
 }

@@ -281,8 +281,10 @@ func (s *Store) Range(processID string, from, to uint64, max int) []Entry {
 		return nil
 	}
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.ring.copyRange(nil, processID, from, to, max)
+	entries := s.ring.copyRange(nil, processID, from, to, max)
+	s.mu.RUnlock()
+	settleLevels(entries)
+	return entries
 }
 
 func (s *Store) publish(e eventbus.Event) {

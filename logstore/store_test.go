@@ -340,3 +340,28 @@ func TestLinesAppendedCoalesceFastBatches(t *testing.T) {
 	la := ofTopic(evs, TopicLinesAppended)[len(ofTopic(evs, TopicLinesAppended))-1].Payload.(LinesAppended)
 	assert.Equal(t, LinesAppended{ProcessID: "p", From: next + 1, To: next + 1, Count: 1}, la)
 }
+
+// The ring keeps detection's level; the words' level comes with the line
+// however it is read: a page, a tail, a filter, a batch the editor follows.
+func TestReadLinesCarryTheirWordsLevel(t *testing.T) {
+	s := newTestStore(t, Config{}, nil, newTSCParser)
+	s.Append("p", Stdout, lines("WARN deprecated option", "npm ERR! code ELIFECYCLE", "listening", "Found 0 errors"))
+	want := []detect.Level{detect.LevelWarn, detect.LevelError, detect.LevelInfo, detect.LevelInfo}
+	levels := func(es []Entry) []detect.Level {
+		var out []detect.Level
+		for _, e := range es {
+			out = append(out, e.Level)
+		}
+		return out
+	}
+	assert.Equal(t, want, levels(s.Range("p", 1, 4, 0)))
+	res, err := s.Query(Query{ProcessID: "p"})
+	require.NoError(t, err)
+	assert.Equal(t, want, levels(res.Entries))
+	res, err = s.Query(Query{ProcessID: "p", Tail: true, Limit: 3})
+	require.NoError(t, err)
+	assert.Equal(t, want[1:], levels(res.Entries))
+	res, err = s.Query(Query{ProcessID: "p", HasLevel: true, Level: detect.LevelWarn})
+	require.NoError(t, err)
+	assert.Equal(t, want[:2], levels(res.Entries))
+}
