@@ -33,16 +33,45 @@ import (
 
 func init() { register(590, func() Parser { return &lintLineParser{} }) }
 
-type lintLineParser struct{}
+// lintLineParser reads the one-line shapes. A maven row is held (shown by
+// Pending) while the lines javac prints under it ("  symbol:   variable
+// x", "  location: class App", maybe after maven's "[ERROR] ") are added
+// to its message, as the javac parser adds them to javac's own.
+type lintLineParser struct {
+	held  Problem
+	holds bool
+	more  int // lines added to held
+}
 
 func (*lintLineParser) Name() string { return "lint" }
 
-func (*lintLineParser) Flush(*Env, *Output) {}
+func (p *lintLineParser) Flush(_ *Env, out *Output) { p.release(out) }
+
+func (p *lintLineParser) Pending(_ *Env, out *Output) {
+	if p.holds {
+		out.Problems = append(out.Problems, p.held)
+	}
+}
+
+func (p *lintLineParser) release(out *Output) {
+	if p.holds {
+		out.Problems = append(out.Problems, p.held)
+		p.held, p.holds, p.more = Problem{}, false, 0
+	}
+}
 
 func (*lintLineParser) gateInterest() gateInterest { return gateLintLine }
-func (*lintLineParser) gateBusy() bool             { return false }
+func (p *lintLineParser) gateBusy() bool           { return p.holds }
 
 func (p *lintLineParser) Feed(line string, claimed bool, env *Env, out *Output) bool {
+	if p.holds {
+		if d, ok := javacDetail(line); ok && !claimed && p.more < jvmMaxLines {
+			p.held.Message = natAppend(p.held.Message, d)
+			p.more++
+			return true
+		}
+		p.release(out)
+	}
 	if claimed || len(line) < 4 {
 		return false
 	}
@@ -67,9 +96,34 @@ func (p *lintLineParser) Feed(line string, claimed bool, env *Env, out *Output) 
 	if !ok {
 		return false
 	}
-	out.Problems = append(out.Problems, prob)
 	jsRaise(out, severityLevel(prob.Severity))
+	if prob.Source == "maven" {
+		p.held, p.holds = prob, true
+		return true
+	}
+	out.Problems = append(out.Problems, prob)
 	return true
+}
+
+// javacDetail reads a line javac prints under a problem, "  symbol:   x"
+// or "  required: int" (a word and a ':', indented), maybe after maven's
+// "[ERROR] " or "[WARNING] ", and returns it trimmed.
+func javacDetail(line string) (string, bool) {
+	t := line
+	if r, ok := strings.CutPrefix(t, "[ERROR] "); ok {
+		t = r
+	} else if r, ok := strings.CutPrefix(t, "[WARNING] "); ok {
+		t = r
+	}
+	if !strings.HasPrefix(t, "  ") {
+		return "", false
+	}
+	t = strings.TrimSpace(t)
+	w, _, ok := strings.Cut(t, ":")
+	if !ok || w == "" || strings.ContainsAny(w, " \t") {
+		return "", false
+	}
+	return t, true
 }
 
 // lintProblem fills p at abs.
