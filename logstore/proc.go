@@ -2,7 +2,6 @@ package logstore
 
 import (
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -98,7 +97,7 @@ func (p *proc) append(stream Stream, lines []Line) {
 		// Detection's level only: the words' level is read with the line
 		// (settleLevels).
 		levels[i] = lvl
-		if strings.Contains(text, "://") {
+		if hasSchemeSep(text) {
 			urls = findURLs(urls, text)
 		}
 	}
