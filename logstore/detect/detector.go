@@ -68,7 +68,9 @@ func (d *Detector) Feed(line string) *Output {
 	if d.out.CycleStart || d.out.CycleEnd {
 		d.flushAll()
 	}
-	d.dedup()
+	if len(d.out.Problems) > 0 {
+		d.dedup()
+	}
 	if d.out.CycleStart && len(d.seen) > 0 {
 		// Clearing walks the whole table, however few it holds.
 		clear(d.seen)
@@ -86,9 +88,10 @@ func (d *Detector) feed(line string) {
 			line, dir = d.unwrap(line)
 		}
 	}
-	saved := d.env.AltDirs
+	var saved []string
 	if dir != "" {
 		// The package's directory comes first for this line's paths.
+		saved = d.env.AltDirs
 		d.wrap.dirs = append(append(d.wrap.dirs[:0], dir), saved...)
 		d.env.AltDirs = d.wrap.dirs
 	}
@@ -101,15 +104,22 @@ func (d *Detector) feed(line string) {
 		}
 		d.gate.update(i)
 	}
-	for _, p := range d.gate.rest {
-		if p.Feed(line, claimed, &d.env, &d.out) {
-			claimed = true
-		}
+	if len(d.gate.rest) > 0 {
+		d.feedRest(line, claimed)
 	}
 	if dir != "" {
 		// Only then: a pointer store on every line costs its write
 		// barrier check.
 		d.env.AltDirs = saved
+	}
+}
+
+// feedRest feeds the parsers past gateMaxParsers, which see every line.
+func (d *Detector) feedRest(line string, claimed bool) {
+	for _, p := range d.gate.rest {
+		if p.Feed(line, claimed, &d.env, &d.out) {
+			claimed = true
+		}
 	}
 }
 

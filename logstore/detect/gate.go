@@ -468,9 +468,10 @@ type gateTable struct {
 	// for, in a lookup per 8 parsers.
 	needOf [gateMaxParsers / 8][256]gateFeature
 	// need is the union of needOf for the parsers needFor (the last ones
-	// left unchosen).
+	// left unchosen); needAll for all of them (costly).
 	needFor uint64
 	need    gateFeature
+	needAll gateFeature
 	rest    []Parser // parsers past gateMaxParsers, fed every line
 }
 
@@ -512,6 +513,7 @@ func (t *gateTable) init(parsers []Parser) {
 		}
 		if costly := in.any &^ gateCheap; costly != 0 {
 			t.costly |= bit
+			t.needAll |= costly
 			for b := 0; b < 256; b++ {
 				if b&(1<<(i%8)) != 0 {
 					t.needOf[i/8][b] |= costly
@@ -566,13 +568,17 @@ func (t *gateTable) want(line string) uint64 {
 	if c := t.costly &^ m; c != 0 && len(line) > 1 {
 		// Look only for what the parsers not yet chosen could want. The
 		// same parsers are left out line after line: the union is kept.
-		if c != t.needFor {
-			t.needFor, t.need = c, 0
-			for k := 0; c != 0; k, c = k+1, c>>8 {
-				t.need |= t.needOf[k][c&0xff]
+		need := t.needAll
+		if c != t.costly {
+			if c != t.needFor {
+				t.needFor, t.need = c, 0
+				for k := 0; c != 0; k, c = k+1, c>>8 {
+					t.need |= t.needOf[k][c&0xff]
+				}
 			}
+			need = t.need
 		}
-		if f := gateScan(line, i, t.need); f != 0 {
+		if f := gateScan(line, i, need); f != 0 {
 			m |= t.feat(f)
 		}
 	}
