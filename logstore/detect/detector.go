@@ -28,13 +28,16 @@ func NewDetector(env Env, parsers []Parser) *Detector {
 	d.gate.init(parsers)
 	if d.env.Exists == nil {
 		// Stat each path once per detector: output repeats the same files.
+		// What Resolve found is remembered as long: it may have statted.
 		d.cache = map[string]bool{}
+		d.env.resolved = map[string]resolvedPath{}
 		d.env.Exists = func(abs string) bool {
 			if ok, hit := d.cache[abs]; hit {
 				return ok
 			}
-			if len(d.cache) > 4096 {
+			if len(d.cache) >= resolvedMax {
 				clear(d.cache)
+				clear(d.env.resolved)
 			}
 			ok := (&Env{}).exists(abs)
 			d.cache[abs] = ok
@@ -93,7 +96,7 @@ func (d *Detector) feed(line string) {
 		// The package's directory comes first for this line's paths.
 		saved = d.env.AltDirs
 		d.wrap.dirs = append(append(d.wrap.dirs[:0], dir), saved...)
-		d.env.AltDirs = d.wrap.dirs
+		d.env.AltDirs, d.env.lineDirs = d.wrap.dirs, true
 	}
 	claimed := false
 	for m := d.gate.want(line); m != 0; m &= m - 1 {
@@ -110,7 +113,7 @@ func (d *Detector) feed(line string) {
 	if dir != "" {
 		// Only then: a pointer store on every line costs its write
 		// barrier check.
-		d.env.AltDirs = saved
+		d.env.AltDirs, d.env.lineDirs = saved, false
 	}
 }
 

@@ -12,6 +12,33 @@ import (
 // URLs, absolute paths, and paths relative to the process's directory.
 // It does not check that the file exists.
 func (e *Env) Resolve(p string) (string, bool) {
+	if e.resolved == nil || e.lineDirs {
+		return e.resolve(p)
+	}
+	// A Detector that stats each file once also resolves each printed
+	// path once: tools print the same files again and again.
+	if r, hit := e.resolved[p]; hit {
+		return r.abs, r.ok
+	}
+	abs, ok := e.resolve(p)
+	if len(e.resolved) >= resolvedMax {
+		clear(e.resolved)
+	}
+	// Copies: p and abs may be parts of a line, kept alive by a key.
+	e.resolved[strings.Clone(p)] = resolvedPath{strings.Clone(abs), ok}
+	return abs, ok
+}
+
+// resolvedMax bounds Env.resolved (and the Detector's stat cache).
+const resolvedMax = 4096
+
+// resolvedPath is a remembered result of Resolve.
+type resolvedPath struct {
+	abs string
+	ok  bool
+}
+
+func (e *Env) resolve(p string) (string, bool) {
 	p = strings.TrimSpace(p)
 	if p == "" {
 		return "", false

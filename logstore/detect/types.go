@@ -115,6 +115,11 @@ type Env struct {
 	ReadFile func(abs string) ([]byte, error)
 
 	srcCache map[string]sourceFile // source files read lately (columns.go)
+	// resolved remembers Resolve's results, for a Detector that stats each
+	// file once (Exists nil); lineDirs is set while a line's own package
+	// directory comes first in AltDirs (wrappers.go), when it is not used.
+	resolved map[string]resolvedPath
+	lineDirs bool
 }
 
 // Output collects what parsers find for one line (or one flush).

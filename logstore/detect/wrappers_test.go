@@ -60,3 +60,46 @@ func TestMonorepoRunnersOutput(t *testing.T) {
 		})
 	}
 }
+
+// Resolve remembers the paths it resolved for the process's directories;
+// a line of a package (its own directory first) neither reads nor fills
+// that memory, in either order.
+func TestResolveMemoryKeepsPackagesApart(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"package.json":            `{"name":"root","private":true,"workspaces":["packages/*"]}`,
+		"packages/a/package.json": `{"name":"a","version":"1.0.0"}`,
+		"packages/a/src/x.ts":     "const x: number = \"a\";\n",
+		"src/x.ts":                "const x: number = \"a\";\n",
+	})
+	line := func(col int, inA bool) string {
+		l := fmt.Sprintf("src/x.ts(1,%d): error TS2322: Type 'string' is not assignable to type 'number'.", col)
+		if inA {
+			l = "packages/a build: " + l
+		}
+		return l
+	}
+	for _, firstInA := range []bool{false, true} {
+		d := NewDetector(Env{Dir: root, Roots: []string{root}}, BuiltinParsers())
+		d.Feed("Scope: 1 of 2 workspace projects")
+		var got []Problem
+		want := map[int]string{}
+		for col := 1; col <= 4; col++ {
+			inA := firstInA == (col%2 == 1)
+			want[col] = filepath.Join(root, "src/x.ts")
+			if inA {
+				want[col] = filepath.Join(root, "packages/a/src/x.ts")
+			}
+			got = append(got, d.Feed(line(col, inA)).Problems...)
+		}
+		got = append(got, d.Flush().Problems...)
+		if len(got) != len(want) {
+			t.Fatalf("first in a: %v: %d problems, want %d: %+v", firstInA, len(got), len(want), got)
+		}
+		for _, p := range got {
+			if p.File != want[p.Column] {
+				t.Errorf("first in a: %v: column %d in %s, want %s", firstInA, p.Column, p.File, want[p.Column])
+			}
+		}
+	}
+}
