@@ -310,8 +310,9 @@ func firstToken(s string, indent int, need gateFeature) gateFeature {
 	// time, all digits: a first pass finds whether it has either, with
 	// one branch a byte.
 	var seen uint8
-	for j := i; j < len(s); j++ {
-		k := tokenBits[s[j]]
+	tb := &tokenBits
+	for _, c := range []byte(s[i:]) {
+		k := tb[c]
 		if k == tokenSpaceBit {
 			break
 		}
