@@ -97,7 +97,7 @@ func (p *proc) append(stream Stream, lines []Line) {
 		// Detection's level only: the words' level is read with the line
 		// (settleLevels).
 		levels[i] = lvl
-		if hasSchemeSep(text) {
+		if out.Scheme {
 			urls = findURLs(urls, text)
 		}
 	}

@@ -117,19 +117,3 @@ func urlOrigin(u string) string {
 	}
 	return u
 }
-
-// hasSchemeSep reports whether s has a "://" (findURLs looks for URLs
-// only then): a vectorized search for each ':' (a search for the three
-// bytes costs more on the short lines of a log).
-func hasSchemeSep(s string) bool {
-	for i := 0; ; i++ {
-		j := strings.IndexByte(s[i:], ':')
-		if j < 0 {
-			return false
-		}
-		i += j
-		if i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/' {
-			return true
-		}
-	}
-}

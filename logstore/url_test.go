@@ -128,20 +128,3 @@ func TestMayHaveLevelWord(t *testing.T) {
 		assert.False(t, mayHaveLevelWord(line), "%q", line)
 	}
 }
-
-// hasSchemeSep finds "://" wherever strings.Contains does, after other
-// colons and at the line's end.
-func TestHasSchemeSep(t *testing.T) {
-	for _, probe := range []string{"://", ":/", "::", ":", "x://", ":://"} {
-		for n := 0; n < 12; n++ {
-			for at := 0; at+len(probe) <= n; at++ {
-				for _, fill := range []string{"x", ":", "/"} {
-					line := []byte(strings.Repeat(fill, n))
-					copy(line[at:], probe)
-					s := string(line)
-					assert.Equal(t, strings.Contains(s, "://"), hasSchemeSep(s), "%q", s)
-				}
-			}
-		}
-	}
-}

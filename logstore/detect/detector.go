@@ -65,8 +65,15 @@ func (d *Detector) Feed(line string) *Output {
 			l, text, _ = strings.Cut(text, "\n")
 			d.feed(l)
 		}
+		d.gate.scheme = schemeUnknown // of the event's text, not of line
 	} else {
 		d.feed(line)
+	}
+	switch d.gate.scheme {
+	case schemeYes:
+		d.out.Scheme = true
+	case schemeUnknown:
+		d.out.Scheme = hasScheme(line)
 	}
 	if d.out.CycleStart || d.out.CycleEnd {
 		d.flushAll()
@@ -84,7 +91,7 @@ func (d *Detector) Feed(line string) *Output {
 // feed runs the parsers over one line, without the prefix a monorepo
 // runner put before it (wrappers.go).
 func (d *Detector) feed(line string) {
-	dir := d.wrap.sticky
+	dir, n := d.wrap.sticky, len(line)
 	if len(line) > 0 {
 		// Only these lines may carry or announce a runner's prefix.
 		if c := line[0]; c == '[' || c == '>' || c == 'S' || c == ' ' || c == 0xe2 || d.wrap.pnpm || d.wrap.turbo {
@@ -99,7 +106,12 @@ func (d *Detector) feed(line string) {
 		d.env.AltDirs, d.env.lineDirs = d.wrap.dirs, true
 	}
 	claimed := false
-	for m := d.gate.want(line); m != 0; m &= m - 1 {
+	m := d.gate.want(line)
+	if len(line) != n {
+		// The gate saw the line without its runner's prefix.
+		d.gate.scheme = schemeUnknown
+	}
+	for ; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
 		p := d.parsers[i]
 		if p.Feed(line, claimed, &d.env, &d.out) {
@@ -203,6 +215,23 @@ func (d *Detector) reset() {
 	d.out.Level = LevelInfo
 	d.out.CycleStart = false
 	d.out.CycleEnd = false
+	d.out.Scheme = false
+}
+
+// hasScheme reports whether s has a "://": a vectorized search for each
+// ':' (a search for the three bytes costs more on the short lines of a
+// log).
+func hasScheme(s string) bool {
+	for i := 0; ; i++ {
+		j := strings.IndexByte(s[i:], ':')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/' {
+			return true
+		}
+	}
 }
 
 func (d *Detector) dedup() {

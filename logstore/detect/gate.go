@@ -174,10 +174,17 @@ func gateCountEnd(line string) bool {
 // gateScan finds those of the costly features in need that s has: the
 // vectorized byte search finds its ':'s and '['s, and the first token is
 // read once.
-func gateScan(s string, indent int, need gateFeature) gateFeature {
-	var f gateFeature
+//
+// scheme is whether s has "://", schemeUnknown when the ':'s were not all
+// looked at.
+func gateScan(s string, indent int, need gateFeature) (f gateFeature, scheme uint8) {
+	scheme = schemeUnknown
 	if need&(gateColonSpace|gateErrWord) != 0 {
-		f |= gateColons(s, need)
+		cf, sch := gateColons(s, need)
+		f, scheme = cf, schemeNo
+		if sch {
+			scheme = schemeYes
+		}
 	}
 	if w := need & (gateViteTag | gateErrWord) &^ f; w != 0 {
 		f |= gateBrackets(s, w)
@@ -188,8 +195,15 @@ func gateScan(s string, indent int, need gateFeature) gateFeature {
 	if need&(gateOneToken|gateLooseLoc|gateTabField|gateStrictLoc) != 0 {
 		f |= firstToken(s, indent, need)
 	}
-	return f & need
+	return f & need, scheme
 }
+
+// What gateScan knows of a line's "://".
+const (
+	schemeUnknown uint8 = iota
+	schemeNo
+	schemeYes
+)
 
 // gateColonSpace are the features found at a ':' followed by a space.
 const gateColonSpace = gateDiag | gateDiagCaps | gateCommaCol | gateTscCode | gateParenLoc | gateDashCaps | gatePHP
@@ -204,16 +218,21 @@ const gateColonSpace = gateDiag | gateDiagCaps | gateCommaCol | gateTscCode | ga
 // " - ERROR" or " - WARNING" (puppet-lint: gateDashCaps), by an error's
 // name (node's "TypeError: x": gateErrWord), or is it php's level
 // (gatePHP).
-func gateColons(s string, need gateFeature) gateFeature {
+//
+// It also tells whether s has "://" (a URL's scheme, for the store's
+// URL search), having looked at every ':' anyway.
+func gateColons(s string, need gateFeature) (f gateFeature, scheme bool) {
 	want := need & (gateColonSpace | gateErrWord)
-	var f gateFeature
-	for i := 0; want&^f != 0 && i < len(s); i++ {
+	for i := 0; (want&^f != 0 || !scheme) && i < len(s); i++ {
 		j := strings.IndexByte(s[i:], ':')
 		if j < 0 || i+j+1 >= len(s) {
 			break
 		}
 		i += j
 		if s[i+1] != ' ' {
+			if s[i+1] == '/' && i+2 < len(s) && s[i+2] == '/' {
+				scheme = true
+			}
 			continue
 		}
 		before, rest := s[:i], s[i+2:]
@@ -244,7 +263,7 @@ func gateColons(s string, need gateFeature) gateFeature {
 			f |= gateCommaCol
 		}
 	}
-	return f & want
+	return f & want, scheme
 }
 
 // gateBrackets looks at each '[' of s (not the last byte): vite's own
@@ -473,7 +492,9 @@ type gateTable struct {
 	needFor uint64
 	need    gateFeature
 	needAll gateFeature
-	rest    []Parser // parsers past gateMaxParsers, fed every line
+	// scheme is what the last want found of its line's "://".
+	scheme uint8
+	rest   []Parser // parsers past gateMaxParsers, fed every line
 }
 
 func (t *gateTable) init(parsers []Parser) {
@@ -544,6 +565,7 @@ func (t *gateTable) update(i int) {
 // the leading blanks, the rest by table.
 func (t *gateTable) want(line string) uint64 {
 	m := t.always | t.busy
+	t.scheme = schemeUnknown
 	i := 0
 	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
 		i++
@@ -579,7 +601,9 @@ func (t *gateTable) want(line string) uint64 {
 			}
 			need = t.need
 		}
-		if f := gateScan(line, i, need); f != 0 {
+		f, scheme := gateScan(line, i, need)
+		t.scheme = scheme
+		if f != 0 {
 			m |= t.feat(f)
 		}
 	}

@@ -231,7 +231,8 @@ func (l *gateLine) wants(g *gateInterest) bool {
 	}
 	if !l.computed {
 		l.computed = true
-		l.feat |= gateScan(l.line, l.indent, ^gateCheap)
+		f, _ := gateScan(l.line, l.indent, ^gateCheap)
+		l.feat |= f
 	}
 	return g.any&l.feat != 0
 }

@@ -128,6 +128,9 @@ type Output struct {
 	Level      Level // highest level seen for the current line
 	CycleStart bool  // a watch tool began a new cycle: replace the process's problems
 	CycleEnd   bool  // a watch tool finished a cycle: flush pending blocks now
+	// Scheme is whether the line has "://" (a URL's): the gate looks at
+	// every ':' of most lines anyway (Feed only).
+	Scheme bool
 }
 
 // Parser recognises one tool's output. Parsers are stateful (multi-line
