@@ -172,22 +172,50 @@ func gateCountEnd(line string) bool {
 }
 
 // gateScan finds those of the costly features in need that s has: the
-// vectorized byte search finds its ':'s and '['s, and the first token is
-// read once.
+// vectorized byte search finds its ':'s (gateColon reads those followed
+// by a space) and its '['s, and the first token is read once.
 //
-// scheme is whether s has "://", schemeUnknown when the ':'s were not all
-// looked at.
+// scheme is whether s has "://" (a URL's, for the store's URL search),
+// from the look at every ':'; schemeUnknown when they were not all looked
+// at.
 func gateScan(s string, indent int, need gateFeature) (f gateFeature, scheme uint8) {
 	scheme = schemeUnknown
-	if need&(gateColonSpace|gateErrWord) != 0 {
-		cf, sch := gateColons(s, need)
-		f, scheme = cf, schemeNo
+	if want := need & (gateColonSpace | gateErrWord); want != 0 {
+		sch := false
+		for i := 0; (want&^f != 0 || !sch) && i < len(s); i++ {
+			j := strings.IndexByte(s[i:], ':')
+			if j < 0 || i+j+1 >= len(s) {
+				break
+			}
+			i += j
+			switch s[i+1] {
+			case ' ':
+				f |= gateColon(s, i, want)
+			case '/':
+				sch = sch || i+2 < len(s) && s[i+2] == '/'
+			}
+		}
+		scheme = schemeNo
 		if sch {
 			scheme = schemeYes
 		}
 	}
-	if w := need & (gateViteTag | gateErrWord) &^ f; w != 0 {
-		f |= gateBrackets(s, w)
+	// At a '[': vite's own "[vite] " tag (after a time, often) and
+	// rolldown's "[CODE]" after a log prefix that ends in ") "
+	// (gateViteTag), and node's error name before its code ("Error
+	// [ERR_X]: y": gateErrWord).
+	for want, i := need&(gateViteTag|gateErrWord)&^f, 0; want&^f != 0 && i+1 < len(s); i++ {
+		j := strings.IndexByte(s[i:], '[')
+		if j < 0 || i+j+1 >= len(s) {
+			break
+		}
+		i += j
+		if want&gateViteTag != 0 && (strings.HasPrefix(s[i+1:], "vite] ") || i >= 2 && s[i-2] == ')' && s[i-1] == ' ' && s[i+1] >= 'A' && s[i+1] <= 'Z') {
+			f |= gateViteTag
+		}
+		if want&gateErrWord != 0 && i >= 1 && s[i-1] == ' ' && (strings.HasSuffix(s[:i-1], "Error") || strings.HasSuffix(s[:i-1], "Exception")) {
+			f |= gateErrWord
+		}
 	}
 	if need&gateErrWord != 0 && f&gateErrWord == 0 && gateErrorEnd(s) {
 		f |= gateErrWord
@@ -208,83 +236,44 @@ const (
 // gateColonSpace are the features found at a ':' followed by a space.
 const gateColonSpace = gateDiag | gateDiagCaps | gateCommaCol | gateTscCode | gateParenLoc | gateDashCaps | gatePHP
 
-// gateColons looks at each ':' of s followed by a space, once for all
-// its questions: is it followed by a compiler's severity, or the end of
-// "ld" (gcc's format, the linker's lines: gateDiag), by esbuild's "ERROR: "
-// or "WARNING: " (gateDiagCaps), by "line " (eslint's compact rows:
+// gateColon reads the ':' at s[i], followed by a space, for all its
+// questions: is it followed by a compiler's severity, or the end of "ld"
+// (gcc's format, the linker's lines: gateDiag), by esbuild's "ERROR: " or
+// "WARNING: " (gateDiagCaps), by "line " (eslint's compact rows:
 // gateCommaCol), is it preceded by " TS" and digits (tsc's code, in both
 // its formats: "a.ts(1,2): error TS2322: x", "a.ts:1:2 - error TS2322: x"),
 // by "(line:col)" (rollup's "src/a.js (4:10): msg": gateParenLoc), by
 // " - ERROR" or " - WARNING" (puppet-lint: gateDashCaps), by an error's
 // name (node's "TypeError: x": gateErrWord), or is it php's level
 // (gatePHP).
-//
-// It also tells whether s has "://" (a URL's scheme, for the store's
-// URL search), having looked at every ':' anyway.
-func gateColons(s string, need gateFeature) (f gateFeature, scheme bool) {
-	want := need & (gateColonSpace | gateErrWord)
-	for i := 0; (want&^f != 0 || !scheme) && i < len(s); i++ {
-		j := strings.IndexByte(s[i:], ':')
-		if j < 0 || i+j+1 >= len(s) {
-			break
-		}
-		i += j
-		if s[i+1] != ' ' {
-			if s[i+1] == '/' && i+2 < len(s) && s[i+2] == '/' {
-				scheme = true
-			}
-			continue
-		}
-		before, rest := s[:i], s[i+2:]
-		if want&gateTscCode != 0 && i > 0 && s[i-1] >= '0' && s[i-1] <= '9' && gateAfterTSCode(before) {
-			f |= gateTscCode
-		}
-		if want&gateErrWord != 0 && (strings.HasSuffix(before, "Error") || strings.HasSuffix(before, "Exception")) {
-			f |= gateErrWord
-		}
-		if want&gateParenLoc != 0 && i > 0 && s[i-1] == ')' && gateAfterParenLoc(s[:i-1]) {
-			f |= gateParenLoc
-		}
-		if want&gateDiag != 0 && (gccSeverityWord(rest) || i >= 2 && s[i-2] == 'l' && s[i-1] == 'd') {
-			f |= gateDiag
-		}
-		if want&gateDashCaps != 0 && (strings.HasSuffix(before, " - ERROR") || strings.HasSuffix(before, " - WARNING")) {
-			f |= gateDashCaps
-		}
-		if want&gatePHP != 0 && i <= 32 {
-			if _, _, ok := phpKind(strings.TrimPrefix(s, "PHP ")); ok {
-				f |= gatePHP
-			}
-		}
-		switch {
-		case strings.HasPrefix(rest, "ERROR: ") || strings.HasPrefix(rest, "WARNING: "):
-			f |= gateDiagCaps
-		case strings.HasPrefix(rest, "line "):
-			f |= gateCommaCol
+func gateColon(s string, i int, want gateFeature) gateFeature {
+	var f gateFeature
+	before, rest := s[:i], s[i+2:]
+	if want&gateTscCode != 0 && i > 0 && s[i-1] >= '0' && s[i-1] <= '9' && gateAfterTSCode(before) {
+		f |= gateTscCode
+	}
+	if want&gateErrWord != 0 && (strings.HasSuffix(before, "Error") || strings.HasSuffix(before, "Exception")) {
+		f |= gateErrWord
+	}
+	if want&gateParenLoc != 0 && i > 0 && s[i-1] == ')' && gateAfterParenLoc(s[:i-1]) {
+		f |= gateParenLoc
+	}
+	if want&gateDiag != 0 && (gccSeverityWord(rest) || i >= 2 && s[i-2] == 'l' && s[i-1] == 'd') {
+		f |= gateDiag
+	}
+	if want&gateDashCaps != 0 && (strings.HasSuffix(before, " - ERROR") || strings.HasSuffix(before, " - WARNING")) {
+		f |= gateDashCaps
+	}
+	if want&gatePHP != 0 && i <= 32 {
+		if _, _, ok := phpKind(strings.TrimPrefix(s, "PHP ")); ok {
+			f |= gatePHP
 		}
 	}
-	return f & want, scheme
-}
-
-// gateBrackets looks at each '[' of s (not the last byte): vite's own
-// "[vite] " tag (after a time, often) and rolldown's "[CODE]" after a log
-// prefix that ends in ") " (gateViteTag), and node's error name before
-// its code ("Error [ERR_X]: y": gateErrWord).
-func gateBrackets(s string, need gateFeature) gateFeature {
-	want := need & (gateViteTag | gateErrWord)
-	var f gateFeature
-	for i := 0; want&^f != 0 && i+1 < len(s); i++ {
-		j := strings.IndexByte(s[i:], '[')
-		if j < 0 || i+j+1 >= len(s) {
-			break
-		}
-		i += j
-		if want&gateViteTag != 0 && (strings.HasPrefix(s[i+1:], "vite] ") || i >= 2 && s[i-2] == ')' && s[i-1] == ' ' && s[i+1] >= 'A' && s[i+1] <= 'Z') {
-			f |= gateViteTag
-		}
-		if want&gateErrWord != 0 && i >= 1 && s[i-1] == ' ' && (strings.HasSuffix(s[:i-1], "Error") || strings.HasSuffix(s[:i-1], "Exception")) {
-			f |= gateErrWord
-		}
+	switch {
+	case strings.HasPrefix(rest, "ERROR: ") || strings.HasPrefix(rest, "WARNING: "):
+		f |= gateDiagCaps
+	case strings.HasPrefix(rest, "line "):
+		f |= gateCommaCol
 	}
 	return f & want
 }
