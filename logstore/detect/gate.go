@@ -126,24 +126,29 @@ type gatedParser interface {
 	gateBusy() bool
 }
 
-// gateEnd gives the features of a line's last byte (first is its first
-// non-blank byte).
-func gateEnd(line string, first byte) gateFeature {
-	switch line[len(line)-1] {
-	case '.':
-		return gateEndDot | gateDotEnd(line)
-	case ')', ']':
-		return gateEndClose
-	case ':', ',':
-		return gateEndColon
-	case 0x81:
-		return gateEndHeavy
-	case 's', 'r', 'g':
+// gateEnd gives the features of a line's last byte, whose gateEndFeat is
+// f (first is the line's first non-blank byte).
+func gateEnd(line string, first byte, f gateFeature) gateFeature {
+	switch f {
+	case gateEndDot:
+		return f | gateDotEnd(line)
+	case gateCount:
 		if first >= '1' && first <= '9' && gateCountEnd(line) {
-			return gateCount
+			return f
 		}
+		return 0
+	default:
+		return f
 	}
-	return 0
+}
+
+// gateEndFeat is the feature of a line's last byte: '.' (tsc's and
+// rollup's watch lines told apart by gateDotEnd), ')' or ']', ':' or
+// ',', 0x81 (of "━", biome's rule), and the 's', 'r' and 'g' of a count's
+// " errors" or " warning" when the line starts with a digit.
+var gateEndFeat = [256]gateFeature{
+	'.': gateEndDot, ')': gateEndClose, ']': gateEndClose, ':': gateEndColon, ',': gateEndColon,
+	0x81: gateEndHeavy, 's': gateCount, 'r': gateCount, 'g': gateCount,
 }
 
 // gateDotEnd tells apart the watch lines of tsc and rollup among the
@@ -574,8 +579,11 @@ func (t *gateTable) want(line string) uint64 {
 			m |= nx[next]
 		}
 	}
-	if f := gateEnd(line, first); f != 0 {
-		m |= t.feat(f)
+	// Most lines end in a byte without a feature: a look-up.
+	if f := gateEndFeat[line[len(line)-1]]; f != 0 {
+		if f = gateEnd(line, first, f); f != 0 {
+			m |= t.feat(f)
+		}
 	}
 	if c := t.costly &^ m; c != 0 && len(line) > 1 {
 		// Look only for what the parsers not yet chosen could want. The

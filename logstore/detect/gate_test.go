@@ -205,7 +205,7 @@ func newGateLine(line string) gateLine {
 		l.indent++
 	}
 	if i := l.indent; i < len(line) {
-		l.first, l.feat = int(line[i]), gateEnd(line, line[i])
+		l.first, l.feat = int(line[i]), gateEnd(line, line[i], gateEndFeat[line[len(line)-1]])
 		if i+1 < len(line) {
 			l.next = int(line[i+1])
 		}
