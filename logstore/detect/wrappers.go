@@ -42,7 +42,11 @@ func (d *Detector) unwrap(line string) (string, string) {
 	case c == '[':
 		// concurrently's "[0] " (its default: the command's index).
 		// Its index has one or two digits: the ']' is within four bytes.
-		if j := strings.IndexByte(line[:min(len(line), 4)], ']'); j > 1 && j+1 < len(line) && line[j+1] == ' ' && allDigits(line[1:j]) {
+		j := 2
+		if len(line) > 3 && line[2] != ']' {
+			j = 3
+		}
+		if len(line) > j+1 && line[j] == ']' && line[j+1] == ' ' && allDigits(line[1:j]) {
 			return line[j+2:], ""
 		}
 	case c == '>':
