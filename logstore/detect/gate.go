@@ -183,21 +183,27 @@ func gateCountEnd(line string) bool {
 // scheme is whether s has "://" (a URL's, for the store's URL search),
 // from the look at every ':'; schemeUnknown when they were not all looked
 // at.
-func gateScan(s string, indent int, need gateFeature) (f gateFeature, scheme uint8) {
-	scheme = schemeUnknown
+func gateScan(s string, indent int, need gateFeature) (gateFeature, uint8) {
+	var f gateFeature
+	scheme := schemeUnknown
 	if want := need & (gateColonSpace | gateErrWord); want != 0 {
 		sch := false
-		for i := 0; (want&^f != 0 || !sch) && i < len(s); i++ {
+		for i := 0; i < len(s); i++ {
 			j := strings.IndexByte(s[i:], ':')
-			if j < 0 || i+j+1 >= len(s) {
+			if j < 0 {
 				break
 			}
-			i += j
+			if i += j; i+1 == len(s) {
+				break
+			}
 			switch s[i+1] {
 			case ' ':
 				f |= gateColon(s, i, want)
 			case '/':
 				sch = sch || i+2 < len(s) && s[i+2] == '/'
+			}
+			if sch && want&^f == 0 {
+				break
 			}
 		}
 		scheme = schemeNo
@@ -209,17 +215,24 @@ func gateScan(s string, indent int, need gateFeature) (f gateFeature, scheme uin
 	// rolldown's "[CODE]" after a log prefix that ends in ") "
 	// (gateViteTag), and node's error name before its code ("Error
 	// [ERR_X]: y": gateErrWord).
-	for want, i := need&(gateViteTag|gateErrWord)&^f, 0; want&^f != 0 && i+1 < len(s); i++ {
-		j := strings.IndexByte(s[i:], '[')
-		if j < 0 || i+j+1 >= len(s) {
-			break
-		}
-		i += j
-		if want&gateViteTag != 0 && (strings.HasPrefix(s[i+1:], "vite] ") || i >= 2 && s[i-2] == ')' && s[i-1] == ' ' && s[i+1] >= 'A' && s[i+1] <= 'Z') {
-			f |= gateViteTag
-		}
-		if want&gateErrWord != 0 && i >= 1 && s[i-1] == ' ' && (strings.HasSuffix(s[:i-1], "Error") || strings.HasSuffix(s[:i-1], "Exception")) {
-			f |= gateErrWord
+	if want := need & (gateViteTag | gateErrWord) &^ f; want != 0 {
+		for i := 0; i < len(s); i++ {
+			j := strings.IndexByte(s[i:], '[')
+			if j < 0 {
+				break
+			}
+			if i += j; i+1 == len(s) {
+				break
+			}
+			if want&gateViteTag != 0 && (strings.HasPrefix(s[i+1:], "vite] ") || i >= 2 && s[i-2] == ')' && s[i-1] == ' ' && s[i+1] >= 'A' && s[i+1] <= 'Z') {
+				f |= gateViteTag
+			}
+			if want&gateErrWord != 0 && i >= 1 && s[i-1] == ' ' && (strings.HasSuffix(s[:i-1], "Error") || strings.HasSuffix(s[:i-1], "Exception")) {
+				f |= gateErrWord
+			}
+			if want&^f == 0 {
+				break
+			}
 		}
 	}
 	if need&gateErrWord != 0 && f&gateErrWord == 0 && gateErrorEnd(s) {
