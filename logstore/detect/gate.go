@@ -592,8 +592,9 @@ func (t *gateTable) want(line string) uint64 {
 			m |= nx[next]
 		}
 	}
-	// Most lines end in a byte without a feature: a look-up.
-	if f := gateEndFeat[line[len(line)-1]]; f != 0 {
+	// Most lines end in a byte without a feature, or in an 's' without
+	// a count first: a look-up.
+	if f := gateEndFeat[line[len(line)-1]]; f != 0 && (f != gateCount || first >= '1' && first <= '9') {
 		if f = gateEnd(line, first, f); f != 0 {
 			m |= t.feat(f)
 		}
