@@ -94,7 +94,7 @@ func (d *Detector) feed(line string) {
 	dir, n := d.wrap.sticky, len(line)
 	if len(line) > 0 {
 		// Only these lines may carry or announce a runner's prefix.
-		if c := line[0]; c == '[' || c == '>' || c == 'S' || c == ' ' || c == 0xe2 || d.wrap.pnpm || d.wrap.turbo {
+		if unwrapFirst[line[0]] || d.wrap.pnpm || d.wrap.turbo {
 			line, dir = d.unwrap(line)
 		}
 	}
@@ -128,6 +128,11 @@ func (d *Detector) feed(line string) {
 		d.env.AltDirs, d.env.lineDirs = saved, false
 	}
 }
+
+// unwrapFirst are the first bytes of the lines unwrap reads without a
+// runner known: "[0] ", "> pkg@1.0.0 script", "Scope: ", turbo's "• ..."
+// (0xe2, maybe indented).
+var unwrapFirst = [256]bool{'[': true, '>': true, 'S': true, ' ': true, 0xe2: true}
 
 // feedRest feeds the parsers past gateMaxParsers, which see every line.
 func (d *Detector) feedRest(line string, claimed bool) {
