@@ -17,11 +17,24 @@ import (
 // headless Chromium and waits for the monitor's report. Without Chromium
 // it is skipped, or fails under CI=true (see browsertest.Require).
 func TestChromiumReportsErrors(t *testing.T) {
+	t.Run("plain", func(t *testing.T) { chromiumReportsErrors(t, nil) })
+	// helmet's default for Express apps: the browser then sends the
+	// monitor's reports with "Origin: null" unless the report asks for
+	// its own referrer policy.
+	t.Run("no-referrer", func(t *testing.T) {
+		chromiumReportsErrors(t, http.Header{"Referrer-Policy": {"no-referrer"}})
+	})
+}
+
+func chromiumReportsErrors(t *testing.T, header http.Header) {
 	bin := browsertest.ChromiumPath(t)
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
 			return
+		}
+		for k, v := range header {
+			w.Header()[k] = v
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = io.WriteString(w, `<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body>
