@@ -119,8 +119,11 @@ func stateLens(r wireRange, p core.Process, now time.Time) codeLens {
 		return codeLens{r, lensCommand{Title: title, Command: ""}}
 	}
 	title := "● " + p.Status.String()
-	if !p.StartedAt.IsZero() {
-		title += " " + shortDuration(now.Sub(p.StartedAt))
+	if !p.StartedAt.IsZero() && p.Status.Active() {
+		// An editor draws a lens once and keeps it until the next refresh:
+		// the time a process started stays true, a running time would
+		// freeze ("running 0s" for an hour).
+		title += " since " + clockTime(p.StartedAt.Local(), now.Local())
 	}
 	cmd := lensCommand{Command: ""}
 	if len(p.URLs) > 0 {
@@ -140,6 +143,15 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// clockTime is t as a clock shows it: "15:04" on the day of now, else
+// with its date ("Jan 2 15:04").
+func clockTime(t, now time.Time) string {
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04")
+	}
+	return t.Format("Jan 2 15:04")
 }
 
 // shortDuration: "12s", "2m", "1h3m".

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestScriptsRequest(t *testing.T) {
@@ -33,6 +35,23 @@ func TestScriptsRequest(t *testing.T) {
 	}
 }
 
+// The state lens of a running process says since when it runs (a clock
+// time stays true while the editor keeps the lens), and opens its URL.
+var runningLens = regexp.MustCompile(`^● running since \d\d:\d\d · http://localhost:5173/$`)
+
+func TestClockTime(t *testing.T) {
+	now := time.Date(2026, 12, 6, 23, 50, 0, 0, time.Local)
+	for at, want := range map[time.Time]string{
+		time.Date(2026, 12, 6, 9, 5, 0, 0, time.Local):   "09:05",
+		time.Date(2026, 12, 5, 23, 59, 0, 0, time.Local): "Dec 5 23:59",
+		time.Date(2025, 12, 6, 9, 5, 0, 0, time.Local):   "Dec 6 09:05",
+	} {
+		if got := clockTime(at, now); got != want {
+			t.Errorf("clockTime(%v) = %q, want %q", at, got, want)
+		}
+	}
+}
+
 func TestLensesThroughRunStopFail(t *testing.T) {
 	root := fixture(t)
 	e := newEditor(t, root, editorOpts{})
@@ -47,9 +66,7 @@ func TestLensesThroughRunStopFail(t *testing.T) {
 	}
 	e.awaitLenses(uri, "while serve runs", func(ts []string) bool {
 		return slices.Contains(ts, "■ Stop") && slices.Contains(ts, "↻ Restart") &&
-			slices.ContainsFunc(ts, func(s string) bool {
-				return strings.HasPrefix(s, "● running ") && strings.HasSuffix(s, "· http://localhost:5173/")
-			})
+			slices.ContainsFunc(ts, runningLens.MatchString)
 	})
 	// A lens refresh was asked for (the editor announced refreshSupport).
 	e.await("codeLens refresh", method("workspace/codeLens/refresh"))

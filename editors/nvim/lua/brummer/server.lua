@@ -178,7 +178,7 @@ local function lens_commands()
       end)
     end
   end
-  -- The status lens ("● running 2m") has no command: it opens the panel.
+  -- The status lens ("● running since 14:03") has no command: it opens the panel.
   cmds[""] = function(_, ctx)
     require("brummer.panel").open(ctx.client_id)
   end

@@ -49,13 +49,28 @@ export function problemText(p: { errors: number; warnings: number }): string {
   return parts.join(', ');
 }
 
-/** Where a process is in its life: "running 2m 5s", "failed (exit 2)". */
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A time as a clock shows it: "09:05" on the day of now, else with its date ("Jan 2 09:05"). */
+export function clockTime(at: number, now: number): string {
+  const t = new Date(at);
+  const n = new Date(now);
+  const hm = `${String(t.getHours()).padStart(2, '0')}:${String(t.getMinutes()).padStart(2, '0')}`;
+  const sameDay = t.getFullYear() === n.getFullYear() && t.getMonth() === n.getMonth() && t.getDate() === n.getDate();
+  return sameDay ? hm : `${months[t.getMonth()]} ${t.getDate()} ${hm}`;
+}
+
+/**
+ * Where a process is in its life: "running since 09:05", "failed (exit 2)".
+ * A row is drawn once and kept until the process changes: the time it
+ * started stays true, a running time would freeze.
+ */
 export function statusText(p: Process, now: number): string {
   const started = p.startedAt ? Date.parse(p.startedAt) : NaN;
   const ended = p.endedAt ? Date.parse(p.endedAt) : NaN;
   switch (p.status) {
     case 'running':
-      return Number.isNaN(started) ? 'running' : `running ${formatDuration(now - started)}`;
+      return Number.isNaN(started) ? 'running' : `running since ${clockTime(started, now)}`;
     case 'failed':
       return p.exitCode != null ? `failed (exit ${p.exitCode})` : 'failed';
     case 'success': {

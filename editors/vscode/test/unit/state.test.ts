@@ -50,7 +50,7 @@ describe('state over the real server', () => {
     assert.equal(row.label, 'serve');
     assert.equal(row.icon, 'play-circle');
     assert.equal(row.contextValue, 'brummer.process.active');
-    assert.match(row.description!, /^running \d+s$/);
+    assert.match(row.description!, /^running since \d\d:\d\d$/);
     const script = state.scripts.find((x) => x.name === 'serve')!;
     assert.equal(scriptItem(script, state).contextValue, 'brummer.script.active');
     assert.match(statusBar(state).text, /^\$\(play-circle\) 1 /);
