@@ -137,8 +137,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     command('brummer.openProxyUrl.external', (node?: Node) =>
       node?.kind === 'url' && node.url.proxyUrl ? vscode.env.openExternal(vscode.Uri.parse(node.url.proxyUrl)) : undefined,
     ),
+    // Beside the editor, as a preview: package.json and its lenses stay.
     command('brummer.openUrl.simpleBrowser', (node?: Node) =>
-      node?.kind === 'url' ? vscode.commands.executeCommand('simpleBrowser.show', node.url.url) : undefined,
+      node?.kind === 'url'
+        ? vscode.commands.executeCommand('simpleBrowser.api.open', vscode.Uri.parse(node.url.url), {
+            viewColumn: vscode.ViewColumn.Beside,
+            preserveFocus: true,
+          })
+        : undefined,
     ),
     command('brummer.copyUrl', (node?: Node) => (node?.kind === 'url' ? vscode.env.clipboard.writeText(node.url.url) : undefined)),
     command('brummer.copyProxyUrl', (node?: Node) =>

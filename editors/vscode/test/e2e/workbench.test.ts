@@ -106,10 +106,20 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
   async function lensAbove(script: string, title: string): Promise<ElementHandle<Element>> {
     const found = await page.waitForFunction(
       ([script, title]) => {
-        const editor = document.querySelector('.editor-instance .monaco-editor');
-        const line = [...(editor?.querySelectorAll('.view-line') ?? [])].find((l) =>
-          (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(`"${script}":`),
-        );
+        // The shown editor that has the script's line (an editor closed
+        // before, such as the Simple Browser's, may stay in the DOM).
+        let editor: Element | undefined;
+        let line: Element | undefined;
+        for (const e of document.querySelectorAll('.editor-instance .monaco-editor')) {
+          if (!(e as HTMLElement).offsetParent) continue;
+          line = [...e.querySelectorAll('.view-line')].find((l) =>
+            (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(`"${script}":`),
+          );
+          if (line) {
+            editor = e;
+            break;
+          }
+        }
         if (!editor || !line) return null;
         const box = line.getBoundingClientRect();
         let best: Element | null = null;
@@ -124,7 +134,17 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
       },
       [script, title] as const,
       { timeout: T },
-    );
+    ).catch(async (err) => {
+      // What the page showed instead, for the failure's message.
+      const seen = await page.evaluate((script) =>
+        [...document.querySelectorAll('.editor-instance .monaco-editor')].map((e) => {
+          const r = (x: Element) => { const b = x.getBoundingClientRect(); return `${Math.round(b.top)}-${Math.round(b.bottom)}`; };
+          const line = [...e.querySelectorAll('.view-line')].find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(`"${script}":`));
+          const lenses = [...e.querySelectorAll('.codelens-decoration a')].map((a) => `${(a.textContent ?? '').trim()}@${r(a)}`);
+          return `editor shown=${!!(e as HTMLElement).offsetParent} at ${r(e)}; line ${line ? r(line) : 'none'}; lenses ${lenses.join(', ')}`;
+        }).join('\n'), script);
+      throw new Error(`${err.message}\n${seen}`);
+    });
     return found.asElement() as ElementHandle<Element>;
   }
 
@@ -169,7 +189,8 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
         '--no-first-run',
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // The clipboard is read back in the Copy URL check.
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(ws)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   });
@@ -208,12 +229,16 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     await pane('Processes').waitFor({ timeout: T });
   });
 
-  check('opens package.json from the Scripts view and runs serve from its Run lens', async () => {
+  check('runs serve from its Run lens in package.json; its URL row copies and opens both URLs', async () => {
     await openManifest();
     await clickLens('serve', '▶ Run');
 
     const serve = row(pane('Processes'), 'serve');
     await serve.locator('.label-description', { hasText: /^running/ }).waitFor({ timeout: T });
+    // The row and the lens say since when it runs (a running time would
+    // freeze in both: they are drawn again only when something changes).
+    await serve.locator('.label-description', { hasText: /^running since \d\d:\d\d$/ }).waitFor({ timeout: T });
+    await lensAbove('serve', '● running since');
     const pids = await until('serve.js in /proc', () => {
       const p = processesIn(ws).filter((p) => cmdline(p).includes('serve.js'));
       return p.length ? p : undefined;
@@ -226,6 +251,46 @@ describe('Brummer in a real VS Code (code-server + headless Chromium)', () => {
     await url.waitFor({ timeout: T });
     await pane('URLs').locator('.label-description', { hasText: /^proxy http:\/\/127\.0\.0\.1:\d+\// }).waitFor({ timeout: T });
     await shot('brummer-view.png');
+    const devURL = (await url.innerText()).trim();
+    // The row's description: "proxy http://127.0.0.1:PORT/ · serve".
+    const proxyURL = /^proxy\s+(\S+)/.exec((await pane('URLs').locator('.label-description').first().innerText()).trim())?.[1];
+    assert.ok(proxyURL, 'the URL row names no proxy');
+    // An item of the URL row's context menu, chosen as a person does with
+    // the keyboard once the menu is open (the menu is focused).
+    const menu = async (item: string) => {
+      await url.click({ button: 'right' });
+      const entry = page.locator('.context-view a.action-menu-item', { hasText: new RegExp(`^${item}$`) });
+      await entry.waitFor({ timeout: T });
+      await entry.hover();
+      await page.keyboard.press('Enter');
+      await entry.waitFor({ state: 'detached', timeout: T });
+    };
+    // The row's context menu copies the URL and the proxy's URL.
+    const copy = async (item: string): Promise<string> => {
+      await page.evaluate(() => navigator.clipboard.writeText(''));
+      await menu(item);
+      const end = Date.now() + T;
+      for (;;) {
+        const text = await page.evaluate(() => navigator.clipboard.readText());
+        if (text) return text;
+        if (Date.now() > end) throw new Error(`${item} left the clipboard empty`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    assert.equal(await copy('Copy URL'), devURL);
+    assert.equal(await copy('Copy Proxy URL'), proxyURL);
+    // Open in Simple Browser: VS Code's own browser tab shows the page.
+    await menu('Open in Simple Browser');
+    await page.locator('.tab', { hasText: 'Simple Browser' }).waitFor({ timeout: T });
+    const inner = await until('the Simple Browser frame on the dev server', () =>
+      page.frames().find((f) => f.url().startsWith(devURL)),
+    );
+    await inner.locator('h1', { hasText: 'fixture' }).waitFor({ timeout: T });
+    await shot('simple-browser.png');
+    const sb = page.locator('.tab', { hasText: 'Simple Browser' });
+    await sb.hover();
+    await sb.locator('.tab-actions .action-label').click();
+    await sb.waitFor({ state: 'detached', timeout: T });
     // Clicking the URL opens it in the browser: a new tab with the dev server's page.
     const opened = page.context().waitForEvent('page', { timeout: T });
     await url.click();
