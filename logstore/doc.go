@@ -14,8 +14,10 @@
 // ProblemsChanged); a multi-line block still open when output goes quiet
 // for Config.QuietFlush is ended by a per-process timer, and End ends it at
 // once. A line's level is the detector's, raised by plain words such as
-// "error" or "WARN". URLs of local dev servers are announced once per
-// process and origin.
+// "error" or "WARN": the ring keeps the detector's, and the words are read
+// when the line is (Range, Query), outside the lock. URLs of local dev
+// servers are looked for in the lines with a "://" (detect.Output.Scheme)
+// and announced once per process and origin.
 //
 // Concurrency: Append is the one write path. Lines of one process are
 // detected under that process's mutex (stdout and stderr readers, and the

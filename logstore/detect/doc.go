@@ -10,7 +10,10 @@
 // A Detector runs the parsers over one process's lines in order. Most lines
 // are no tool's output, so it classifies each line once (gate.go) and skips
 // the built-in parsers that are idle and cannot want it; skipping never
-// changes what is detected (TestGateSkipsOnlyNoOps). Problems' columns
+// changes what is detected (TestGateSkipsOnlyNoOps). Its look at every ':'
+// also tells whether the line has a URL's "://" (Output.Scheme). A Detector
+// that stats files itself (Env.Exists nil) resolves each printed path once,
+// as long as it keeps the stat. Problems' columns
 // count characters: the Detector converts each tool's unit (bytes, UTF-16,
 // gcc's display columns) with the file's line (columns.go).
 // Parsers that read multi-line blocks and implement Pender show a block's
